@@ -1,0 +1,88 @@
+import { gunzipSync, inflateSync, brotliDecompressSync } from 'node:zlib';
+import type { BodyView, HeaderPairs } from '../../shared/capture';
+import { headerValue } from '../ingest/capture';
+
+const MAX_DECODED = 10 * 1024 * 1024; // bytes a compressed body may expand to for display
+const MAX_PART_TEXT = 64 * 1024; // bytes of a multipart text part shown
+
+/** Strict UTF-8 decode, or null when the bytes are not valid UTF-8. */
+export function utf8OrNull(bytes: Buffer): string | null {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+function decompress(body: Buffer, encoding: string): Buffer | null {
+  try {
+    const options = { maxOutputLength: MAX_DECODED };
+    if (encoding === 'gzip' || encoding === 'x-gzip') return gunzipSync(body, options);
+    if (encoding === 'deflate') return inflateSync(body, options);
+    if (encoding === 'br') return brotliDecompressSync(body, options);
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+/**
+ * A parsed view of a body for display, derived from the bytes (which stay as they are):
+ * JSON, form fields, multipart parts, text or binary. A compressed body is shown decoded.
+ */
+export function bodyView(body: Buffer, headers: HeaderPairs): BodyView {
+  if (body.length === 0) return { kind: 'empty' };
+  const encoding = headerValue(headers, 'content-encoding')?.trim().toLowerCase();
+  if (encoding && encoding !== 'identity') {
+    const decoded = decompress(body, encoding);
+    if (!decoded) return { kind: 'binary', note: `Content-Encoding ${encoding} could not be decoded` };
+    const inner = bodyView(decoded, headers.filter(([name]) => name.toLowerCase() !== 'content-encoding'));
+    return inner.kind === 'text' ? { kind: 'binary', note: `${encoding}-compressed text` } : inner;
+  }
+  const type = (headerValue(headers, 'content-type') ?? '').toLowerCase();
+  const text = utf8OrNull(body);
+  if (type.startsWith('multipart/')) {
+    const boundary = /boundary="?([^";]+)"?/i.exec(headerValue(headers, 'content-type') ?? '')?.[1];
+    if (boundary) return { kind: 'multipart', parts: multipartParts(body, boundary) };
+  }
+  if (text === null) return { kind: 'binary' };
+  if (type.includes('application/x-www-form-urlencoded')) {
+    return { kind: 'form', fields: [...new URLSearchParams(text)] };
+  }
+  const trimmed = text.trimStart();
+  if (type.includes('json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      return { kind: 'json', value: JSON.parse(text) };
+    } catch {
+      return { kind: 'text' };
+    }
+  }
+  return { kind: 'text' };
+}
+
+function multipartParts(body: Buffer, boundary: string) {
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts: Extract<BodyView, { kind: 'multipart' }>['parts'] = [];
+  let at = body.indexOf(delimiter);
+  while (at !== -1 && parts.length < 200) {
+    const start = at + delimiter.length;
+    if (body.subarray(start, start + 2).toString() === '--') break;
+    const next = body.indexOf(delimiter, start);
+    if (next === -1) break;
+    const part = body.subarray(start + 2, next - 2); // skip CRLF after delimiter, before next
+    const split = part.indexOf('\r\n\r\n');
+    const head = split === -1 ? '' : part.subarray(0, split).toString('utf8');
+    const content = split === -1 ? part : part.subarray(split + 4);
+    const disposition = /content-disposition:([^\r\n]*)/i.exec(head)?.[1] ?? '';
+    const filename = /filename="([^"]*)"/i.exec(disposition)?.[1] ?? null;
+    parts.push({
+      name: /\bname="([^"]*)"/i.exec(disposition)?.[1] ?? null,
+      filename,
+      contentType: /content-type:\s*([^\r\n]*)/i.exec(head)?.[1]?.trim() ?? null,
+      size: content.length,
+      text: filename === null && content.length <= MAX_PART_TEXT ? utf8OrNull(content) : null,
+    });
+    at = next;
+  }
+  return parts;
+}

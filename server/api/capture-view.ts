@@ -1,0 +1,17 @@
+import type { CaptureView } from '../../shared/capture';
+import { summaryOf } from '../store/capture-record';
+import type { StoredCapture } from '../store/store';
+import { bodyView, utf8OrNull } from './body-view';
+
+/** The one place a stored capture becomes its API shape. */
+export function captureView(capture: StoredCapture): CaptureView {
+  const text = utf8OrNull(capture.body);
+  return {
+    ...summaryOf(capture),
+    headers: capture.headers,
+    queryParams: [...new URLSearchParams(capture.query)],
+    body: text === null ? { encoding: 'base64', data: capture.body.toString('base64') } : { encoding: 'utf8', data: text },
+    view: bodyView(capture.body, capture.headers),
+    replays: capture.replays,
+  };
+}

@@ -1,0 +1,50 @@
+import type { z } from 'zod';
+import { endpointSchema, type CreateEndpoint, type Endpoint, type EndpointView } from '../../shared/endpoint';
+import { ValidationError } from '../errors';
+import { maskSecrets, restoreMaskedSecrets } from './secrets';
+
+/** Parses a request body with a shared schema, or throws a 400 listing every problem. */
+export function parseBody<T extends z.ZodType>(schema: T, body: unknown, what: string): z.infer<T> {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) throw ValidationError.fromZod(what, parsed.error);
+  return parsed.data;
+}
+
+/** A new endpoint from a create request, every field defaulted. */
+export function buildEndpoint(id: string, input: CreateEndpoint, now: number): Endpoint {
+  return parseBody(
+    endpointSchema,
+    {
+      id,
+      name: input.name ?? (id === 'default' ? 'Default endpoint' : `Endpoint ${id.slice(0, 6)}`),
+      createdAt: now,
+      updatedAt: now,
+      response: input.response ?? {},
+      retention: input.retention ?? {},
+      verify: input.verify ?? { mode: 'off' },
+      schema: input.schema ?? { mode: 'off' },
+      forward: input.forward ?? null,
+    },
+    'endpoint',
+  );
+}
+
+/** Applies a PATCH: `response` and `retention` merge field by field, other fields replace. */
+export function applyUpdate(previous: Endpoint, input: CreateEndpoint, now: number): Endpoint {
+  const merged = {
+    ...previous,
+    ...(input.name !== undefined && { name: input.name }),
+    ...(input.response !== undefined && { response: { ...previous.response, ...input.response } }),
+    ...(input.retention !== undefined && { retention: { ...previous.retention, ...input.retention } }),
+    ...(input.verify !== undefined && { verify: input.verify }),
+    ...(input.schema !== undefined && { schema: input.schema }),
+    ...(input.forward !== undefined && { forward: input.forward }),
+    updatedAt: now,
+  };
+  return restoreMaskedSecrets(parseBody(endpointSchema, merged, 'endpoint'), previous);
+}
+
+/** The endpoint as the API and stream show it. */
+export function endpointView(endpoint: Endpoint, captureCount: number): EndpointView {
+  return { ...maskSecrets(endpoint), captureCount, ingestPath: `/h/${endpoint.id}` };
+}

@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type Express } from 'express';
+import { createEndpointRoutes } from './api/endpoint-routes';
+import { createErrorHandler } from './api/error-handler';
+import { requireToken } from './api/auth';
+import { createRequestRoutes } from './api/request-routes';
+import { createIngestHandler, type IngestDeps } from './ingest/ingest-handler';
+import type { Store } from './store/store';
+import type { Hub } from './stream/hub';
+
+export interface AppDeps {
+  store: Store;
+  hub: Hub;
+  token: string;
+  bodyLimit: number; // bytes
+  trustProxy: boolean | number | string;
+  now: () => number;
+  log: (message: string, error?: unknown) => void;
+  /** Built inspector (vite output); omitted in API-only tests. */
+  webDir?: string;
+  onStored?: IngestDeps['onStored'];
+}
+
+/** Content-Security-Policy of the inspector: no inline script, nothing from elsewhere. */
+export const INSPECTOR_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/** Wires every route; listening is the caller's business (server/serve.ts). */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', deps.trustProxy);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const ready = await deps.store.ready().catch(() => false);
+    res.status(ready ? 200 : 503).json({ ready, store: deps.store.description });
+  });
+
+  const ingest = createIngestHandler(deps);
+  app.all('/h/:endpointId', ingest);
+  app.all('/h/:endpointId/*rest', ingest);
+  app.all(['/h', '/h/'], (_req, res) => {
+    res.status(404).json({ error: 'send deliveries to /h/<endpoint id>, e.g. /h/default' });
+  });
+
+  const api = express.Router();
+  api.use(requireToken(deps.token));
+  api.use(express.json({ limit: '2mb', type: ['application/json', 'application/*+json'] }));
+  api.use(createEndpointRoutes(deps));
+  api.use(createRequestRoutes(deps));
+  api.use((req, res) => {
+    res.status(404).json({ error: `no API route ${req.method} /api${req.path}` });
+  });
+  app.use('/api', api);
+
+  if (deps.webDir && existsSync(join(deps.webDir, 'index.html'))) serveInspector(app, deps.webDir);
+  else app.get('/', (_req, res) => {
+    res.type('text/plain').send('Hookscope is running. The inspector is not built: run `npm run build`.\n');
+  });
+
+  app.use(createErrorHandler((message, error) => deps.log(message, error)));
+  return app;
+}
+
+function serveInspector(app: Express, webDir: string): void {
+  app.use((_req, res, next) => {
+    res.setHeader('content-security-policy', INSPECTOR_CSP);
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('referrer-policy', 'no-referrer');
+    next();
+  });
+  app.use(express.static(webDir, { index: false, maxAge: '1h', setHeaders: (res, path) => {
+    if (path.endsWith('.html')) res.setHeader('cache-control', 'no-cache');
+  } }));
+  app.get('/{*rest}', (_req, res) => {
+    res.setHeader('cache-control', 'no-cache');
+    res.sendFile(join(webDir, 'index.html'));
+  });
+}

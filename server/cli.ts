@@ -1,0 +1,50 @@
+import { ConfigError, describeOptions, loadConfig } from './config';
+import { CorruptDataError } from './errors';
+import { startServer } from './serve';
+
+const USAGE = `usage: hookscope <command> [options]
+
+commands:
+  serve      receive webhooks and serve the inspector
+
+options of serve (each also an environment variable):
+${describeOptions()}
+`;
+
+async function serve(argv: string[]): Promise<void> {
+  const config = loadConfig(argv, process.env);
+  const server = await startServer({ config });
+  const inspector = `${config.publicUrl ?? server.url}/#token=${encodeURIComponent(server.token)}`;
+  console.log(`Hookscope listening on ${server.url} (store: ${server.store.description})`);
+  console.log(`Send webhooks to ${config.publicUrl ?? server.url}/h/default`);
+  console.log(`Inspector: ${inspector}`);
+  const stop = (signal: string) => {
+    console.log(`${signal} received: finishing in-flight deliveries…`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('shutdown failed:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+async function main(args: string[]): Promise<void> {
+  const [command, ...rest] = args;
+  if (command === 'serve') return serve(rest);
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return;
+  }
+  console.error(`unknown command "${command}"\n\n${USAGE}`);
+  process.exitCode = 2;
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof CorruptDataError) console.error(`hookscope: ${error.message}`);
+  else console.error('hookscope: failed to start:', error);
+  process.exit(1);
+});

@@ -1,0 +1,96 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+/** Every knob: flag name, env var, default and bounds. Nothing else reads process.env. */
+const configSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65_535).default(8080),
+  host: z.string().min(1).default('0.0.0.0'),
+  data: z.string().min(1).default('./data'),
+  token: z.string().min(16, 'the token must be at least 16 characters').max(512).optional(),
+  bodyLimit: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024), // bytes
+  trustProxy: z
+    .string()
+    .default('false')
+    .transform((value, ctx): boolean | number | string => {
+      if (value === 'true') return true;
+      if (value === 'false' || value === '') return false;
+      if (/^\d+$/.test(value)) return Number(value);
+      if (/^[\w.:/, -]+$/.test(value)) return value; // addresses, subnets or names like "loopback"
+      ctx.addIssue({ code: 'custom', message: 'use true, false, a hop count, or a list of trusted addresses' });
+      return z.NEVER;
+    }),
+  /** Public base URL (for the printed inspector link and signatures over URLs). */
+  publicUrl: z.url().optional(),
+  store: z.enum(['lowdb', 'postgres']).default('lowdb'),
+  databaseUrl: z.string().optional(),
+  /** Slow clients: time allowed to send the headers, ms. */
+  headersTimeoutMs: z.coerce.number().int().min(1000).max(600_000).default(15_000),
+  /** Slow clients: time allowed for the whole request, ms. */
+  requestTimeoutMs: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
+  /** Replay/forward targets allowed (comma-separated hosts or CIDRs); empty means any public or local host. */
+  replayAllow: z.string().default(''),
+  quiet: z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])]).default(false).transform((v) => v === true || v === 'true' || v === '1'),
+});
+export type Config = z.infer<typeof configSchema>;
+
+const FLAGS: Record<keyof Config, { flag: string; env: string }> = {
+  port: { flag: 'port', env: 'HOOKSCOPE_PORT' },
+  host: { flag: 'host', env: 'HOOKSCOPE_HOST' },
+  data: { flag: 'data', env: 'HOOKSCOPE_DATA' },
+  token: { flag: 'token', env: 'HOOKSCOPE_TOKEN' },
+  bodyLimit: { flag: 'body-limit', env: 'HOOKSCOPE_BODY_LIMIT' },
+  trustProxy: { flag: 'trust-proxy', env: 'HOOKSCOPE_TRUST_PROXY' },
+  publicUrl: { flag: 'public-url', env: 'HOOKSCOPE_PUBLIC_URL' },
+  store: { flag: 'store', env: 'HOOKSCOPE_STORE' },
+  databaseUrl: { flag: 'database-url', env: 'HOOKSCOPE_DATABASE_URL' },
+  headersTimeoutMs: { flag: 'headers-timeout', env: 'HOOKSCOPE_HEADERS_TIMEOUT' },
+  requestTimeoutMs: { flag: 'request-timeout', env: 'HOOKSCOPE_REQUEST_TIMEOUT' },
+  replayAllow: { flag: 'replay-allow', env: 'HOOKSCOPE_REPLAY_ALLOW' },
+  quiet: { flag: 'quiet', env: 'HOOKSCOPE_QUIET' },
+};
+
+export class ConfigError extends Error {}
+
+/** Table of options for `--help` and the README. */
+export function describeOptions(): string {
+  return Object.values(FLAGS).map(({ flag, env }) => `  --${flag.padEnd(18)} ${env}`).join('\n');
+}
+
+/** Sizes like `10mb`, `512kb`, `1048576`. */
+function parseSize(value: string): string {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?$/i.exec(value.trim());
+  if (!match) return value;
+  const units: Record<string, number> = { b: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2, gb: 1024 ** 3, gib: 1024 ** 3 };
+  return String(Math.round(Number(match[1]) * (units[(match[2] ?? 'b').toLowerCase()] ?? 1)));
+}
+
+/** Parses flags (which win) and HOOKSCOPE_* variables once; throws ConfigError listing every bad value. */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
+  const options = Object.fromEntries(
+    Object.values(FLAGS).map(({ flag }) => [flag, flag === 'quiet' ? { type: 'boolean' as const } : { type: 'string' as const }]),
+  );
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  const raw: Record<string, unknown> = {};
+  for (const [key, { flag, env: name }] of Object.entries(FLAGS)) {
+    const value = values[flag] ?? env[name];
+    if (value !== undefined) raw[key] = key === 'bodyLimit' && typeof value === 'string' ? parseSize(value) : value;
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0]) as keyof Config;
+      const names = FLAGS[key] ? `--${FLAGS[key].flag} / ${FLAGS[key].env}` : key;
+      return `  ${names}: ${issue.message} (got ${JSON.stringify(raw[key])})`;
+    });
+    throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  }
+  if (parsed.data.store === 'postgres' && !parsed.data.databaseUrl) {
+    throw new ConfigError('invalid configuration:\n  --database-url / HOOKSCOPE_DATABASE_URL: required with --store postgres');
+  }
+  return parsed.data;
+}

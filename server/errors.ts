@@ -1,0 +1,65 @@
+import type { z } from 'zod';
+
+/** An error that maps to an HTTP status and a JSON body `{ error, details? }`. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: { path: string; message: string }[],
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export class NotFoundError extends HttpError {
+  constructor(message: string) {
+    super(404, message);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class ConflictError extends HttpError {
+  constructor(message: string) {
+    super(409, message);
+    this.name = 'ConflictError';
+  }
+}
+
+export class ValidationError extends HttpError {
+  constructor(message: string, details: { path: string; message: string }[]) {
+    super(400, message, details);
+    this.name = 'ValidationError';
+  }
+
+  /** Every problem of a zod failure as `path` + `message`. */
+  static fromZod(what: string, error: z.ZodError): ValidationError {
+    const details = error.issues.map((issue) => ({
+      path: issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)',
+      message: issue.message,
+    }));
+    const first = details[0];
+    const summary = first ? `${first.path}: ${first.message}` : 'invalid';
+    const more = details.length > 1 ? ` (and ${details.length - 1} more problem${details.length > 2 ? 's' : ''})` : '';
+    return new ValidationError(`invalid ${what}: ${summary}${more}`, details);
+  }
+}
+
+/** The store cannot serve requests (database down, disk failing). Maps to 503. */
+export class StoreUnavailableError extends HttpError {
+  constructor(message: string) {
+    super(503, message);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** A data file could not be read as what it should hold; start-up stops rather than replace it. */
+export class CorruptDataError extends Error {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`data file ${file} is corrupt (${detail}); Hookscope will not start until it is repaired or moved away — it was left untouched`);
+    this.name = 'CorruptDataError';
+  }
+}

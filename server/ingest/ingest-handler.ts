@@ -1,0 +1,84 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Request, RequestHandler, Response } from 'express';
+import type { Endpoint } from '../../shared/endpoint';
+import { summaryOf } from '../store/capture-record';
+import type { Store, StoredCapture } from '../store/store';
+import type { Hub } from '../stream/hub';
+import { validateDelivery } from '../validate';
+import { verifyDelivery } from '../verify';
+import { headerPairs, newCapture, splitIngestUrl, type RawDelivery } from './capture';
+import { deliveryIdOf } from './dedupe';
+import { readBody } from './read-body';
+import { buildReply, decideReply, type Reply } from './reply';
+
+export interface IngestDeps {
+  store: Store;
+  hub: Hub;
+  bodyLimit: number; // bytes
+  now: () => number;
+  /** Called after a delivery is stored and published (forward rules hook in here). */
+  onStored?: (capture: StoredCapture, endpoint: Endpoint) => void;
+}
+
+/**
+ * `ANY /h/:endpointId[/*]`: capture → verify → validate → dedupe → store → publish → respond.
+ * The reply is sent only once the store has made the capture durable.
+ */
+export function createIngestHandler(deps: IngestDeps): RequestHandler {
+  return async (req, res) => {
+    const receivedAt = deps.now();
+    const { endpointId, path, query } = splitIngestUrl(req.originalUrl);
+    const endpoint = await deps.store.getEndpoint(endpointId);
+    if (!endpoint) {
+      req.resume();
+      res.status(404).json({ error: `no endpoint with id "${endpointId}"; create one with POST /api/endpoints or use /h/default` });
+      return;
+    }
+    const read = await readBody(req, deps.bodyLimit);
+    const delivery = toDelivery(req, endpointId, path, query, read.ok ? read.body : Buffer.alloc(0), receivedAt);
+    if (!read.ok) {
+      const rejected = `body of ${read.size} bytes is over the limit of ${deps.bodyLimit} bytes; it was not kept`;
+      const stored = await store(deps, { ...newCapture(delivery, { status: 413, rejected }), size: read.size }, endpoint);
+      res.set('connection', 'close');
+      res.status(413).json({ error: rejected, id: stored.id });
+      return;
+    }
+    const signature = await verifyDelivery(delivery, endpoint.verify, { now: deps.now });
+    const schema = validateDelivery(delivery, endpoint.schema);
+    const verdicts = { signature, schema };
+    const deliveryId = deliveryIdOf(delivery);
+    const duplicateOf = deliveryId === null ? null : await deps.store.findByDeliveryId(endpointId, deliveryId);
+    const reply = decideReply(endpoint, verdicts);
+    const stored = await store(deps, { ...newCapture(delivery, reply), verdicts, deliveryId, duplicateOf }, endpoint);
+    if (reply.rejected === undefined && endpoint.response.delayMs > 0) await sleep(endpoint.response.delayMs);
+    send(res, buildReply(endpoint, stored.id, reply, verdicts), req.method === 'HEAD');
+  };
+}
+
+async function store(deps: IngestDeps, capture: Parameters<Store['append']>[0], endpoint: Endpoint): Promise<StoredCapture> {
+  const stored = await deps.store.append(capture);
+  void deps.hub.publish({ type: 'capture', capture: summaryOf(stored) });
+  deps.onStored?.(stored, endpoint);
+  return stored;
+}
+
+function toDelivery(req: Request, endpointId: string, path: string, query: string, body: Buffer, receivedAt: number): RawDelivery {
+  return {
+    endpointId,
+    method: req.method,
+    path,
+    query,
+    url: `${req.protocol}://${req.host ?? 'localhost'}${req.originalUrl}`,
+    headers: headerPairs(req.rawHeaders),
+    peer: req.ip ?? req.socket.remoteAddress ?? '',
+    body,
+    receivedAt,
+  };
+}
+
+function send(res: Response, reply: Reply, head: boolean): void {
+  res.status(reply.status);
+  for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
+  if (head) res.end();
+  else res.end(reply.body);
+}

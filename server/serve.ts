@@ -1,0 +1,92 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createApp } from './app';
+import { buildEndpoint } from './api/endpoint-config';
+import type { Config } from './config';
+import { LowdbStore } from './store/lowdb-store';
+import type { Store } from './store/store';
+import { LocalHub, type Hub } from './stream/hub';
+import { attachStream, type StreamServer } from './stream/stream-server';
+import { resolveToken } from './token';
+
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  port: number;
+  token: string;
+  store: Store;
+  hub: Hub;
+  http: Server;
+  stream: StreamServer;
+  /** Stops accepting, lets in-flight requests finish, then closes the store. */
+  close(): Promise<void>;
+}
+
+export interface ServeOptions {
+  config: Config;
+  now?: () => number;
+  log?: (message: string, error?: unknown) => void;
+  /** Overrides the store the config names (tests, other store kinds). */
+  store?: Store;
+  hub?: Hub;
+}
+
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../dist/web', import.meta.url));
+
+/** Opens the store, makes sure an endpoint exists, and listens. */
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const { config } = options;
+  const now = options.now ?? Date.now;
+  const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
+  const store = options.store ?? (await openStore(config, log));
+  const hub = options.hub ?? new LocalHub();
+  const { token } = await resolveToken(config.data, config.token);
+  if ((await store.listEndpoints()).length === 0) await store.createEndpoint(buildEndpoint('default', {}, now()));
+
+  const app = createApp({ store, hub, token, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, now, log, webDir: DEFAULT_WEB_DIR });
+  const http = createServer({ headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, keepAliveTimeout: 5000 }, app);
+  http.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket));
+  const stream = attachStream(http, { store, hub, token });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeIdleConnections();
+      await stream.close();
+      const force = setTimeout(() => http.closeAllConnections(), 10_000);
+      await stopped;
+      clearTimeout(force);
+      await hub.close();
+      await store.close();
+    })();
+    return closing;
+  };
+  return { url: `http://${shownHost}:${port}`, port, token, store, hub, http, stream, close };
+}
+
+async function openStore(config: Config, log: (message: string) => void): Promise<Store> {
+  if (config.store === 'postgres') throw new Error('the postgres store is not available in this build');
+  return LowdbStore.open({ dir: config.data, warn: log });
+}
+
+/** Malformed requests, oversize header sets and slow clients get a JSON error, never a crash. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable || (error.code === 'ECONNRESET')) {
+    socket.destroy();
+    return;
+  }
+  const [status, text, message] =
+    error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'the request headers are too large']
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'the request took too long to arrive']
+    : [400, 'Bad Request', 'the request is not valid HTTP'];
+  const body = JSON.stringify({ error: message });
+  socket.end(`HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}

@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+
+const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+function randomSuffix(length: number): string {
+  const bytes = randomBytes(length);
+  let out = '';
+  for (const byte of bytes) out += ALPHABET[byte % 36];
+  return out;
+}
+
+/**
+ * Capture ids that sort (as strings) in the order they were made within one process:
+ * 9 base-36 digits of milliseconds, 4 of a counter within that millisecond, 7 random.
+ * A clock that steps back keeps the last time so order still holds.
+ */
+export function createCaptureIdGenerator(now: () => number = Date.now): () => string {
+  let lastMs = 0;
+  let counter = 0;
+  return () => {
+    let ms = now();
+    if (ms <= lastMs) {
+      ms = lastMs;
+      counter += 1;
+      if (counter >= 36 ** 4) {
+        ms = lastMs + 1;
+        counter = 0;
+      }
+    } else {
+      counter = 0;
+    }
+    lastMs = ms;
+    return ms.toString(36).padStart(9, '0') + counter.toString(36).padStart(4, '0') + randomSuffix(7);
+  };
+}
+
+/** Endpoint ids: 128 random bits, URL-safe base64 (22 characters). */
+export function newEndpointId(): string {
+  return randomBytes(16).toString('base64url');
+}

@@ -1,0 +1,289 @@
+import { open, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CaptureSummary, ReplayAttempt } from '../../shared/capture';
+import { CorruptDataError } from '../errors';
+import type { CapturePage, ListOptions, StoredCapture } from './store';
+import { readSegment } from './segment-reader';
+import { SegmentWriter, segmentFileName, type SegmentLimits } from './segment-writer';
+import { decodeMeta, encodeBody, encodeMeta, summaryOf } from './capture-record';
+
+interface Entry {
+  summary: CaptureSummary;
+  segment: number;
+  meta: { offset: number; length: number };
+  body: { offset: number; length: number } | null;
+  replays: ReplayAttempt[];
+}
+
+interface SegmentInfo {
+  live: number; // retained captures in it
+}
+
+export interface CaptureLogOptions {
+  dir: string;
+  limits: SegmentLimits;
+  /** Told when a torn write (a crash mid-write, never acknowledged) is cut off at start-up. */
+  warn: (message: string) => void;
+}
+
+/**
+ * The captures of one endpoint: an append-only log split into numbered segment files, plus an
+ * in-memory index of summaries and byte offsets (bodies stay on disk). Deletions and replay
+ * attempts are appended records too. Retention evicts from the index at once and unlinks a
+ * segment when it and every older segment hold no retained capture — so a deletion record can
+ * never outlive the segment of the capture it deletes.
+ */
+export class CaptureLog {
+  private entries: Entry[] = []; // oldest first
+  private byId = new Map<string, Entry>();
+  private byDeliveryId = new Map<string, string>();
+  private segments = new Map<number, SegmentInfo>();
+  private writer: SegmentWriter;
+
+  private constructor(private readonly options: CaptureLogOptions) {
+    this.writer = new SegmentWriter(options.dir, options.limits, 1, 0, 0);
+  }
+
+  /** Loads an endpoint's log from disk (an absent folder is an empty log). */
+  static async open(options: CaptureLogOptions, maxCaptures: number): Promise<CaptureLog> {
+    const log = new CaptureLog(options);
+    await log.load();
+    log.applyRetention(maxCaptures);
+    return log;
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  ids(): string[] {
+    return this.entries.map((entry) => entry.summary.id);
+  }
+
+  async append(capture: StoredCapture, maxCaptures: number): Promise<void> {
+    const meta = encodeMeta(capture);
+    const body = encodeBody(capture.id, capture.body);
+    const { segment, offsets } = await this.writer.write([meta, body], 1);
+    const entry: Entry = {
+      summary: summaryOf(capture),
+      segment,
+      meta: { offset: offsets[0] as number, length: meta.length - 1 },
+      body: { offset: offsets[1] as number, length: body.length - 1 },
+      replays: [],
+    };
+    this.index(entry);
+    this.applyRetention(maxCaptures);
+  }
+
+  list(options: ListOptions): CapturePage {
+    const total = this.entries.length;
+    let end = total; // exclusive
+    let start: number;
+    if (options.after !== undefined) {
+      start = this.firstIndexAfter(options.after);
+      end = Math.min(total, start + options.limit);
+      if (options.before !== undefined) end = Math.min(end, this.firstIndexAtOrAfter(options.before));
+    } else {
+      if (options.before !== undefined) end = this.firstIndexAtOrAfter(options.before);
+      start = Math.max(0, end - options.limit);
+    }
+    const items = this.entries.slice(start, Math.max(start, end)).reverse().map((e) => e.summary);
+    const last = items[items.length - 1];
+    return { items, nextBefore: start > 0 && last ? last.id : null, total };
+  }
+
+  listAfter(cursor: string | undefined, limit: number): CaptureSummary[] {
+    const start = cursor === undefined ? 0 : this.firstIndexAfter(cursor);
+    return this.entries.slice(start, start + limit).map((e) => e.summary);
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  findByDeliveryId(deliveryId: string): string | null {
+    return this.byDeliveryId.get(deliveryId) ?? null;
+  }
+
+  /** Reads the whole capture from disk; null if it went away meanwhile. */
+  async read(id: string): Promise<StoredCapture | null> {
+    const entry = this.byId.get(id);
+    if (!entry) return null;
+    let handle;
+    try {
+      handle = await open(join(this.options.dir, segmentFileName(entry.segment)), 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    try {
+      const meta = await readRange(handle, entry.meta.offset, entry.meta.length);
+      const body = entry.body ? await readRange(handle, entry.body.offset, entry.body.length) : null;
+      return decodeMeta(meta, body, entry.replays);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async delete(id: string): Promise<boolean> {
+    if (!this.byId.has(id)) return false;
+    await this.writer.write([Buffer.from(JSON.stringify({ t: 'd', id }) + '\n')], 0);
+    const entry = this.byId.get(id);
+    if (!entry) return false;
+    this.unindex(entry);
+    this.entries.splice(this.entries.indexOf(entry), 1);
+    await this.dropDeadSegments();
+    return true;
+  }
+
+  async addReplay(id: string, attempt: ReplayAttempt): Promise<boolean> {
+    if (!this.byId.has(id)) return false;
+    await this.writer.write([Buffer.from(JSON.stringify({ t: 'r', id, a: attempt }) + '\n')], 0);
+    this.byId.get(id)?.replays.push(attempt);
+    return true;
+  }
+
+  /** Removes every capture: the folder is renamed away first, so a crash cannot half-clear it. */
+  async destroy(): Promise<number> {
+    const count = this.entries.length;
+    await this.writer.close();
+    const trash = `${this.options.dir}.deleted-${Date.now()}`;
+    await rename(this.options.dir, trash).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+    await rm(trash, { recursive: true, force: true });
+    this.entries = [];
+    this.byId.clear();
+    this.byDeliveryId.clear();
+    this.segments.clear();
+    this.writer = new SegmentWriter(this.options.dir, this.options.limits, 1, 0, 0);
+    return count;
+  }
+
+  close(): Promise<void> {
+    return this.writer.close();
+  }
+
+  applyRetention(maxCaptures: number): void {
+    if (this.entries.length <= maxCaptures) return;
+    const evicted = this.entries.splice(0, this.entries.length - maxCaptures);
+    for (const entry of evicted) this.unindex(entry);
+    void this.dropDeadSegments().catch((error: Error) => this.options.warn(`retention: ${error.message}`));
+  }
+
+  private index(entry: Entry): void {
+    this.entries.push(entry);
+    this.byId.set(entry.summary.id, entry);
+    const deliveryId = entry.summary.deliveryId;
+    if (deliveryId !== null && !this.byDeliveryId.has(deliveryId)) this.byDeliveryId.set(deliveryId, entry.summary.id);
+    const info = this.segments.get(entry.segment) ?? { live: 0 };
+    info.live += 1;
+    this.segments.set(entry.segment, info);
+  }
+
+  private unindex(entry: Entry): void {
+    this.byId.delete(entry.summary.id);
+    const deliveryId = entry.summary.deliveryId;
+    if (deliveryId !== null && this.byDeliveryId.get(deliveryId) === entry.summary.id) this.byDeliveryId.delete(deliveryId);
+    const info = this.segments.get(entry.segment);
+    if (info) info.live -= 1;
+  }
+
+  private async dropDeadSegments(): Promise<void> {
+    const numbers = [...this.segments.keys()].sort((a, b) => a - b);
+    for (const segment of numbers) {
+      if (segment === this.writer.currentSegment || (this.segments.get(segment)?.live ?? 0) > 0) break;
+      this.segments.delete(segment);
+      await unlink(join(this.options.dir, segmentFileName(segment))).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+    }
+  }
+
+  /** Index of the first entry whose id is greater than `id` (ids sort in arrival order). */
+  private firstIndexAfter(id: string): number {
+    let lo = 0;
+    let hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.entries[mid] as Entry).summary.id <= id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private firstIndexAtOrAfter(id: string): number {
+    let lo = 0;
+    let hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.entries[mid] as Entry).summary.id < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private async load(): Promise<void> {
+    let names: string[];
+    try {
+      names = (await readdir(this.options.dir)).filter((name) => /^\d{8}\.jsonl$/.test(name)).sort();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    let lastSegment = 0;
+    let lastSize = 0;
+    let lastCaptures = 0;
+    for (const [i, name] of names.entries()) {
+      const segment = Number(name.slice(0, 8));
+      const file = join(this.options.dir, name);
+      const isLast = i === names.length - 1;
+      const lines = await readSegment(file, {
+        repairTornTail: isLast,
+        onTornTail: (bytes) => this.options.warn(`${file}: cut off ${bytes} bytes of an unfinished write (never acknowledged)`),
+      });
+      this.segments.set(segment, { live: 0 });
+      lastCaptures = this.loadLines(file, segment, lines);
+      lastSegment = segment;
+      const tail = lines[lines.length - 1];
+      lastSize = tail ? tail.offset + tail.length + 1 : 0;
+    }
+    if (lastSegment > 0) this.writer = new SegmentWriter(this.options.dir, this.options.limits, lastSegment, lastSize, lastCaptures);
+  }
+
+  private loadLines(file: string, segment: number, lines: Awaited<ReturnType<typeof readSegment>>): number {
+    let captures = 0;
+    for (const line of lines) {
+      if (line.kind === 'body') {
+        const entry = this.byId.get(line.id);
+        if (entry && entry.segment === segment) entry.body = { offset: line.offset, length: line.length };
+        continue;
+      }
+      const record = line.value;
+      if (record.t === 'c') {
+        const summary = summaryOf(record.c as StoredCapture);
+        if (typeof summary.id !== 'string') throw new CorruptDataError(file, 'a capture record has no id');
+        this.index({ summary, segment, meta: { offset: line.offset, length: line.length }, body: null, replays: [] });
+        captures += 1;
+      } else if (record.t === 'd' && typeof record.id === 'string') {
+        const entry = this.byId.get(record.id);
+        if (entry) {
+          this.unindex(entry);
+          this.entries.splice(this.entries.indexOf(entry), 1);
+        }
+      } else if (record.t === 'r' && typeof record.id === 'string') {
+        this.byId.get(record.id)?.replays.push(record.a as ReplayAttempt);
+      }
+    }
+    for (const entry of this.entries) {
+      if (entry.segment === segment && entry.body === null) throw new CorruptDataError(file, `capture ${entry.summary.id} has no body record`);
+    }
+    return captures;
+  }
+}
+
+async function readRange(handle: import('node:fs/promises').FileHandle, offset: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(length);
+  const { bytesRead } = await handle.read(buffer, 0, length, offset);
+  return buffer.subarray(0, bytesRead);
+}

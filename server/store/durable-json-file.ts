@@ -1,0 +1,61 @@
+import { open, readFile, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Adapter } from 'lowdb';
+import { CorruptDataError } from '../errors';
+
+/** fsync a directory so a rename inside it survives a crash. */
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * lowdb adapter for a JSON document that is on disk when `write` resolves: the new text is
+ * written to a temporary file, fsynced and renamed over the old one, so a crash leaves either
+ * the old or the new document. A file that is not JSON, or fails `validate`, is reported as
+ * CorruptDataError and never overwritten by `read`.
+ */
+export class DurableJsonFile<T> implements Adapter<T> {
+  constructor(
+    private readonly file: string,
+    private readonly validate: (value: unknown) => T,
+  ) {}
+
+  async read(): Promise<T | null> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new CorruptDataError(this.file, `not valid JSON: ${(error as Error).message}`);
+    }
+    try {
+      return this.validate(parsed);
+    } catch (error) {
+      throw new CorruptDataError(this.file, `unexpected content: ${(error as Error).message}`);
+    }
+  }
+
+  async write(data: T): Promise<void> {
+    const temp = `${this.file}.tmp`;
+    const handle = await open(temp, 'w', 0o600);
+    try {
+      await handle.writeFile(JSON.stringify(data, null, 2));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, this.file);
+    await syncDirectory(dirname(this.file));
+  }
+}

@@ -1,0 +1,194 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import { z } from 'zod';
+import type { CaptureSummary, ReplayAttempt } from '../../shared/capture';
+import { endpointSchema, type Endpoint } from '../../shared/endpoint';
+import { ConflictError, NotFoundError } from '../errors';
+import { CaptureLog } from './capture-log';
+import { createCaptureIdGenerator } from './capture-id';
+import { DurableJsonFile } from './durable-json-file';
+import type { SegmentLimits } from './segment-writer';
+import type { CapturePage, ListOptions, NewCapture, Store, StoredCapture } from './store';
+
+const endpointsFileSchema = z.object({ version: z.literal(1), endpoints: z.array(endpointSchema) });
+type EndpointsFile = z.infer<typeof endpointsFileSchema>;
+
+export interface LowdbStoreOptions {
+  /** Data folder. */
+  dir: string;
+  newId?: () => string;
+  segmentLimits?: Partial<SegmentLimits>;
+  warn?: (message: string) => void;
+}
+
+/**
+ * The embedded store. Endpoint configs are one lowdb document (`endpoints.json`, replaced
+ * atomically and fsynced); each endpoint's captures are a segmented append-only log under
+ * `captures/<endpoint id>/` (see CaptureLog) so that a delivery costs one small fsynced append,
+ * shared with every delivery that arrives meanwhile.
+ */
+export class LowdbStore implements Store {
+  readonly description: string;
+  private db: Low<EndpointsFile>;
+  private logs = new Map<string, CaptureLog>();
+  private endpointWrites: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private readonly newId: () => string;
+  private readonly limits: SegmentLimits;
+  private readonly warn: (message: string) => void;
+
+  private constructor(private readonly options: LowdbStoreOptions) {
+    this.description = `lowdb ${options.dir}`;
+    this.newId = options.newId ?? createCaptureIdGenerator();
+    this.limits = { maxCaptures: 256, maxBytes: 32 * 1024 * 1024, ...options.segmentLimits };
+    this.warn = options.warn ?? ((message) => console.warn(message));
+    this.db = new Low(new DurableJsonFile(join(options.dir, 'endpoints.json'), (v) => endpointsFileSchema.parse(v)), { version: 1, endpoints: [] });
+  }
+
+  /** Opens (creating if needed) the data folder; rejects with CorruptDataError on a damaged file. */
+  static async open(options: LowdbStoreOptions): Promise<LowdbStore> {
+    const store = new LowdbStore(options);
+    await mkdir(options.dir, { recursive: true, mode: 0o700 });
+    await store.db.read();
+    for (const endpoint of store.db.data.endpoints) await store.openLog(endpoint);
+    return store;
+  }
+
+  async ready(): Promise<boolean> {
+    return !this.closed;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.endpointWrites;
+    await Promise.all([...this.logs.values()].map((log) => log.close()));
+  }
+
+  async listEndpoints(): Promise<Endpoint[]> {
+    return structuredClone(this.db.data.endpoints);
+  }
+
+  async getEndpoint(id: string): Promise<Endpoint | null> {
+    const found = this.db.data.endpoints.find((e) => e.id === id);
+    return found ? structuredClone(found) : null;
+  }
+
+  async createEndpoint(endpoint: Endpoint): Promise<Endpoint> {
+    return this.changeEndpoints(async (endpoints) => {
+      if (endpoints.some((e) => e.id === endpoint.id)) throw new ConflictError(`endpoint ${endpoint.id} already exists`);
+      endpoints.push(structuredClone(endpoint));
+      await this.openLog(endpoint);
+      return endpoint;
+    });
+  }
+
+  async updateEndpoint(endpoint: Endpoint): Promise<Endpoint> {
+    return this.changeEndpoints(async (endpoints) => {
+      const index = endpoints.findIndex((e) => e.id === endpoint.id);
+      if (index === -1) throw new NotFoundError(`no endpoint with id ${endpoint.id}`);
+      endpoints[index] = structuredClone(endpoint);
+      this.logs.get(endpoint.id)?.applyRetention(endpoint.retention.maxCaptures);
+      return endpoint;
+    });
+  }
+
+  async deleteEndpoint(id: string): Promise<void> {
+    await this.changeEndpoints(async (endpoints) => {
+      const index = endpoints.findIndex((e) => e.id === id);
+      if (index === -1) throw new NotFoundError(`no endpoint with id ${id}`);
+      endpoints.splice(index, 1);
+    });
+    const log = this.logs.get(id);
+    if (log) {
+      this.logs.delete(id);
+      await log.destroy();
+    }
+  }
+
+  async append(capture: NewCapture): Promise<StoredCapture> {
+    const log = this.logs.get(capture.endpointId);
+    const endpoint = this.db.data.endpoints.find((e) => e.id === capture.endpointId);
+    if (!log || !endpoint) throw new NotFoundError(`no endpoint with id ${capture.endpointId}`);
+    const stored: StoredCapture = { ...capture, id: this.newId(), replays: [] };
+    await log.append(stored, endpoint.retention.maxCaptures);
+    return stored;
+  }
+
+  async list(endpointId: string, options: ListOptions): Promise<CapturePage> {
+    return this.requireLog(endpointId).list(options);
+  }
+
+  async listAfter(endpointId: string, cursor: string | undefined, limit: number): Promise<CaptureSummary[]> {
+    return this.requireLog(endpointId).listAfter(cursor, limit);
+  }
+
+  async count(endpointId: string): Promise<number> {
+    return this.logs.get(endpointId)?.size ?? 0;
+  }
+
+  async get(id: string): Promise<StoredCapture | null> {
+    const log = this.logFor(id);
+    return log ? log.read(id) : null;
+  }
+
+  async findByDeliveryId(endpointId: string, deliveryId: string): Promise<string | null> {
+    return this.logs.get(endpointId)?.findByDeliveryId(deliveryId) ?? null;
+  }
+
+  async deleteCapture(id: string): Promise<string | null> {
+    for (const [endpointId, log] of this.logs) {
+      if (log.has(id)) return (await log.delete(id)) ? endpointId : null;
+    }
+    return null;
+  }
+
+  async clearCaptures(endpointId: string): Promise<number> {
+    return this.requireLog(endpointId).destroy();
+  }
+
+  async addReplayAttempt(captureId: string, attempt: ReplayAttempt): Promise<void> {
+    const log = this.logFor(captureId);
+    if (!log || !(await log.addReplay(captureId, attempt))) throw new NotFoundError(`no capture with id ${captureId}`);
+  }
+
+  /** The log holding a capture: a map lookup per endpoint, off the ingest path. */
+  private logFor(captureId: string): CaptureLog | null {
+    for (const log of this.logs.values()) if (log.has(captureId)) return log;
+    return null;
+  }
+
+  private requireLog(endpointId: string): CaptureLog {
+    const log = this.logs.get(endpointId);
+    if (!log) throw new NotFoundError(`no endpoint with id ${endpointId}`);
+    return log;
+  }
+
+  private async openLog(endpoint: Endpoint): Promise<void> {
+    const log = await CaptureLog.open(
+      { dir: join(this.options.dir, 'captures', endpoint.id), limits: this.limits, warn: this.warn },
+      endpoint.retention.maxCaptures,
+    );
+    this.logs.set(endpoint.id, log);
+  }
+
+  /** Serializes changes to endpoints.json; the in-memory copy changes only once the file has. */
+  private changeEndpoints<T>(change: (endpoints: Endpoint[]) => Promise<T>): Promise<T> {
+    const run = this.endpointWrites.then(async () => {
+      const draft = structuredClone(this.db.data.endpoints);
+      const result = await change(draft);
+      const previous = this.db.data;
+      this.db.data = { version: 1, endpoints: draft };
+      try {
+        await this.db.write();
+      } catch (error) {
+        this.db.data = previous;
+        throw error;
+      }
+      return result;
+    });
+    this.endpointWrites = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,79 @@
+import type { CaptureSummary, HeaderPairs, ReplayAttempt } from '../../shared/capture';
+import type { Endpoint } from '../../shared/endpoint';
+
+/** A capture as stored: the summary plus the exact request bytes and replay history. */
+export interface StoredCapture extends CaptureSummary {
+  headers: HeaderPairs;
+  /** Body bytes exactly as received (empty for a rejected oversize delivery). */
+  body: Buffer;
+  replays: ReplayAttempt[];
+}
+
+/** What ingest hands to `append`: the store assigns the id. */
+export type NewCapture = Omit<StoredCapture, 'id' | 'replays'>;
+
+export interface ListOptions {
+  limit: number;
+  /** Only captures older than this capture id (next page of a newest-first list). */
+  before?: string;
+  /** Only captures newer than this capture id: the `limit` oldest of them, returned newest first. */
+  after?: string;
+}
+
+export interface CapturePage {
+  /** Newest first. */
+  items: CaptureSummary[];
+  /** Cursor for the next older page, or null when this page reaches the oldest capture. */
+  nextBefore: string | null;
+  /** Captures the endpoint holds. */
+  total: number;
+}
+
+/**
+ * Where endpoints and captures live. Every implementation passes test/contract/store-contract.ts.
+ * Methods reject with NotFoundError / ConflictError (server/errors.ts) as stated, with
+ * StoreUnavailableError when the backing storage cannot be reached, never with anything else
+ * for a valid call.
+ */
+export interface Store {
+  /** Human-readable name for logs and /readyz (`lowdb ./data`, `postgres`). */
+  readonly description: string;
+  /** Resolves true when the store can take writes now. */
+  ready(): Promise<boolean>;
+  /** Finishes in-flight writes and releases files or connections. Further calls reject. */
+  close(): Promise<void>;
+
+  /** All endpoints, oldest first. */
+  listEndpoints(): Promise<Endpoint[]>;
+  /** The endpoint, or null when there is none with that id. */
+  getEndpoint(id: string): Promise<Endpoint | null>;
+  /** Stores a new endpoint. ConflictError when the id exists. */
+  createEndpoint(endpoint: Endpoint): Promise<Endpoint>;
+  /** Replaces an endpoint's config. NotFoundError when it does not exist. */
+  updateEndpoint(endpoint: Endpoint): Promise<Endpoint>;
+  /** Deletes an endpoint with all its captures. NotFoundError when it does not exist. */
+  deleteEndpoint(id: string): Promise<void>;
+
+  /**
+   * Stores a capture durably: when the promise resolves, the capture survives a crash.
+   * Assigns an id that sorts after every id already given within the endpoint, then applies
+   * the endpoint's retention (oldest evicted). NotFoundError when the endpoint does not exist.
+   */
+  append(capture: NewCapture): Promise<StoredCapture>;
+  /** A page of an endpoint's captures, newest first. NotFoundError for an unknown endpoint. */
+  list(endpointId: string, options: ListOptions): Promise<CapturePage>;
+  /** Captures after `cursor` (all when absent), oldest first, at most `limit`: for catch-up. */
+  listAfter(endpointId: string, cursor: string | undefined, limit: number): Promise<CaptureSummary[]>;
+  /** Number of captures an endpoint holds (0 for an unknown endpoint). */
+  count(endpointId: string): Promise<number>;
+  /** The whole capture, or null. */
+  get(id: string): Promise<StoredCapture | null>;
+  /** Id of the first retained capture of the endpoint with this delivery id, or null. */
+  findByDeliveryId(endpointId: string, deliveryId: string): Promise<string | null>;
+  /** Deletes one capture; resolves to its endpoint id, or null when there was none. */
+  deleteCapture(id: string): Promise<string | null>;
+  /** Deletes every capture of an endpoint; resolves to how many there were. */
+  clearCaptures(endpointId: string): Promise<number>;
+  /** Records a replay/forward attempt on a capture. NotFoundError when the capture is gone. */
+  addReplayAttempt(captureId: string, attempt: ReplayAttempt): Promise<void>;
+}

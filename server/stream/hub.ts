@@ -1,0 +1,60 @@
+import type { ServerMessage } from '../../shared/stream';
+
+/** The stream messages that concern one endpoint's subscribers. */
+export type HubEvent = Extract<
+  ServerMessage,
+  { type: 'capture' | 'capture-deleted' | 'captures-cleared' | 'endpoint-updated' | 'endpoint-deleted' | 'replay-result' | 'bulk-progress' }
+>;
+
+/** The endpoint an event concerns. */
+export function eventEndpointId(event: HubEvent): string {
+  switch (event.type) {
+    case 'capture':
+      return event.capture.endpointId;
+    case 'endpoint-updated':
+      return event.endpoint.id;
+    default:
+      return event.endpointId;
+  }
+}
+
+/**
+ * Publish/subscribe of what happens to endpoints and captures. Every implementation passes
+ * test/contract/hub-contract.ts: a subscriber receives each event published after it
+ * subscribed exactly once, and events about one endpoint in the order they were published.
+ */
+export interface Hub {
+  /** Sends an event to every subscriber (on every instance for a shared hub). */
+  publish(event: HubEvent): Promise<void>;
+  /** Calls `listener` for each event until the returned function is called. */
+  subscribe(listener: (event: HubEvent) => void): () => void;
+  /** Stops delivering; further publishes are dropped. */
+  close(): Promise<void>;
+}
+
+/** The default hub: one process, synchronous fan-out. */
+export class LocalHub implements Hub {
+  private listeners = new Set<(event: HubEvent) => void>();
+  private closed = false;
+
+  async publish(event: HubEvent): Promise<void> {
+    if (this.closed) return;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error('hub listener failed:', error);
+      }
+    }
+  }
+
+  subscribe(listener: (event: HubEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.listeners.clear();
+  }
+}

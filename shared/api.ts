@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/** Every API error: a sentence for a person, and the problems one by one when there are several. */
+export const apiErrorSchema = z.object({
+  error: z.string(),
+  details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+/** Ingest's default reply. */
+export const ingestReplySchema = z.object({ ok: z.literal(true), id: z.string() });
+
+/** Query of `GET /api/endpoints/:id/requests`. */
+export const listQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  before: z.string().max(64).optional(),
+  after: z.string().max(64).optional(),
+});
+export type ListQuery = z.infer<typeof listQuerySchema>;

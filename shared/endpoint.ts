@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { verifyConfigSchema } from './verify-config';
+import { schemaConfigSchema } from './schema-config';
+import { forwardConfigSchema } from './forward-config';
+
+export const MAX_RESPONSE_DELAY_MS = 30_000;
+export const DEFAULT_MAX_CAPTURES = 1000;
+
+/** What ingest answers a delivery with. */
+export const endpointResponseSchema = z.object({
+  status: z.number().int().min(100).max(599).default(200),
+  headers: z.record(z.string().min(1).max(200), z.string().max(8192)).default({}),
+  /** Absent: the default `{"ok":true,"id":"…"}` JSON body. */
+  body: z.string().max(1_048_576).optional(),
+  delayMs: z.number().int().min(0).max(MAX_RESPONSE_DELAY_MS).default(0), // ms
+});
+export type EndpointResponse = z.infer<typeof endpointResponseSchema>;
+
+export const retentionSchema = z.object({
+  maxCaptures: z.number().int().min(1).max(1_000_000).default(DEFAULT_MAX_CAPTURES),
+});
+
+/** Endpoint ids: `default`, or ≥128 random bits in URL-safe base64 (22 characters). */
+export const endpointIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an endpoint id is 1–64 letters, digits, "-" or "_"');
+
+export const endpointSchema = z.object({
+  id: endpointIdSchema,
+  name: z.string().min(1).max(200),
+  createdAt: z.number().int(), // ms since epoch
+  updatedAt: z.number().int(), // ms since epoch
+  response: endpointResponseSchema,
+  retention: retentionSchema,
+  verify: verifyConfigSchema,
+  schema: schemaConfigSchema,
+  forward: forwardConfigSchema.nullable().default(null),
+});
+export type Endpoint = z.infer<typeof endpointSchema>;
+
+/** `POST /api/endpoints` body. */
+export const createEndpointSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  response: endpointResponseSchema.partial().optional(),
+  retention: retentionSchema.partial().optional(),
+  verify: verifyConfigSchema.optional(),
+  schema: schemaConfigSchema.optional(),
+  forward: forwardConfigSchema.nullable().optional(),
+});
+export type CreateEndpoint = z.infer<typeof createEndpointSchema>;
+
+/** `PATCH /api/endpoints/:id` body: top-level fields replace, `response`/`retention` merge. */
+export const updateEndpointSchema = createEndpointSchema;
+export type UpdateEndpoint = CreateEndpoint;
+
+/** An endpoint as the API shows it: secrets masked, capture count added. */
+export const endpointViewSchema = endpointSchema.extend({
+  captureCount: z.number().int(),
+  /** Path of the ingest URL, `/h/<id>`. */
+  ingestPath: z.string(),
+});
+export type EndpointView = z.infer<typeof endpointViewSchema>;

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { captureSummarySchema, replayAttemptSchema } from './capture';
+import { endpointViewSchema } from './endpoint';
+
+/** Close code the server uses when the first message does not carry a valid token. */
+export const STREAM_CLOSE_UNAUTHORIZED = 4401;
+/** Close code for a consumer that fell too far behind; it should reconnect and resume. */
+export const STREAM_CLOSE_TOO_SLOW = 4408;
+/** Close code for a malformed client message. */
+export const STREAM_CLOSE_BAD_MESSAGE = 4400;
+
+export const streamSubscriptionSchema = z.object({
+  endpointId: z.string().min(1).max(64),
+  /** Last capture id the client has; the server first sends everything after it. */
+  cursor: z.string().max(64).optional(),
+});
+
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('auth'), token: z.string().max(512) }),
+  z.object({ type: z.literal('subscribe'), subscriptions: z.array(streamSubscriptionSchema).min(1).max(1000) }),
+  z.object({ type: z.literal('unsubscribe'), endpointIds: z.array(z.string()).min(1).max(1000) }),
+  z.object({ type: z.literal('ping') }),
+]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  /** A capture, missed (catch-up) or live; in id order per endpoint. */
+  z.object({ type: z.literal('capture'), capture: captureSummarySchema }),
+  /** Everything missed since the cursor has been sent for this endpoint; live captures follow. */
+  z.object({ type: z.literal('caught-up'), endpointId: z.string() }),
+  z.object({ type: z.literal('capture-deleted'), endpointId: z.string(), id: z.string() }),
+  z.object({ type: z.literal('captures-cleared'), endpointId: z.string() }),
+  z.object({ type: z.literal('endpoint-updated'), endpoint: endpointViewSchema }),
+  z.object({ type: z.literal('endpoint-deleted'), endpointId: z.string() }),
+  z.object({ type: z.literal('replay-result'), endpointId: z.string(), captureId: z.string(), attempt: replayAttemptSchema }),
+  z.object({ type: z.literal('bulk-progress'), endpointId: z.string(), jobId: z.string(), done: z.number(), total: z.number(), ok: z.number(), failed: z.number(), finished: z.boolean(), cancelled: z.boolean(), meanLatencyMs: z.number().nullable() }),
+  z.object({ type: z.literal('pong') }),
+  z.object({ type: z.literal('error'), message: z.string() }),
+]);
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
