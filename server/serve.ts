@@ -59,10 +59,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const close = () => {
     closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+      // Keep-alive connections become idle as their in-flight request finishes: close them then.
+      const idle = setInterval(() => http.closeIdleConnections(), 50);
       http.closeIdleConnections();
       await stream.close();
       const force = setTimeout(() => http.closeAllConnections(), 10_000);
       await stopped;
+      clearInterval(idle);
       clearTimeout(force);
       await hub.close();
       await store.close();

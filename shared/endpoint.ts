@@ -6,19 +6,25 @@ import { forwardConfigSchema } from './forward-config';
 export const MAX_RESPONSE_DELAY_MS = 30_000;
 export const DEFAULT_MAX_CAPTURES = 1000;
 
-/** What ingest answers a delivery with. */
-export const endpointResponseSchema = z.object({
-  status: z.number().int().min(100).max(599).default(200),
-  headers: z.record(z.string().min(1).max(200), z.string().max(8192)).default({}),
+const responseFields = {
+  status: z.number().int().min(100).max(599),
+  headers: z.record(z.string().min(1).max(200), z.string().max(8192)),
   /** Absent: the default `{"ok":true,"id":"…"}` JSON body. */
   body: z.string().max(1_048_576).optional(),
-  delayMs: z.number().int().min(0).max(MAX_RESPONSE_DELAY_MS).default(0), // ms
+  delayMs: z.number().int().min(0).max(MAX_RESPONSE_DELAY_MS), // ms
+};
+
+/** What ingest answers a delivery with. */
+export const endpointResponseSchema = z.object({
+  ...responseFields,
+  status: responseFields.status.default(200),
+  headers: responseFields.headers.default({}),
+  delayMs: responseFields.delayMs.default(0),
 });
 export type EndpointResponse = z.infer<typeof endpointResponseSchema>;
 
-export const retentionSchema = z.object({
-  maxCaptures: z.number().int().min(1).max(1_000_000).default(DEFAULT_MAX_CAPTURES),
-});
+const maxCapturesSchema = z.number().int().min(1).max(1_000_000);
+export const retentionSchema = z.object({ maxCaptures: maxCapturesSchema.default(DEFAULT_MAX_CAPTURES) });
 
 /** Endpoint ids: `default`, or ≥128 random bits in URL-safe base64 (22 characters). */
 export const endpointIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an endpoint id is 1–64 letters, digits, "-" or "_"');
@@ -39,8 +45,9 @@ export type Endpoint = z.infer<typeof endpointSchema>;
 /** `POST /api/endpoints` body. */
 export const createEndpointSchema = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),
-  response: endpointResponseSchema.partial().optional(),
-  retention: retentionSchema.partial().optional(),
+  /** Fields given replace the current (or default) ones; others stay. */
+  response: z.strictObject(responseFields).partial().optional(),
+  retention: z.strictObject({ maxCaptures: maxCapturesSchema }).partial().optional(),
   verify: verifyConfigSchema.optional(),
   schema: schemaConfigSchema.optional(),
   forward: forwardConfigSchema.nullable().optional(),

@@ -8,7 +8,7 @@ const MAX_PART_TEXT = 64 * 1024; // bytes of a multipart text part shown
 /** Strict UTF-8 decode, or null when the bytes are not valid UTF-8. */
 export function utf8OrNull(bytes: Buffer): string | null {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     return null;
   }
