@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { captureSummarySchema, replayAttemptSchema } from './capture';
 import { endpointViewSchema } from './endpoint';
+import { bulkJobSchema } from './replay';
 
 /** Close code the server uses when the first message does not carry a valid token. */
 export const STREAM_CLOSE_UNAUTHORIZED = 4401;
@@ -34,7 +35,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('endpoint-updated'), endpoint: endpointViewSchema }),
   z.object({ type: z.literal('endpoint-deleted'), endpointId: z.string() }),
   z.object({ type: z.literal('replay-result'), endpointId: z.string(), captureId: z.string(), attempt: replayAttemptSchema }),
-  z.object({ type: z.literal('bulk-progress'), endpointId: z.string(), jobId: z.string(), done: z.number(), total: z.number(), ok: z.number(), failed: z.number(), finished: z.boolean(), cancelled: z.boolean(), meanLatencyMs: z.number().nullable() }),
+  /** Counters of a bulk replay (same fields as `GET /api/replay-jobs/:jobId`); the last one has `finished: true`. */
+  bulkJobSchema.extend({ type: z.literal('bulk-progress') }),
   z.object({ type: z.literal('pong') }),
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);

@@ -1,0 +1,119 @@
+import type { ReplayAttempt } from '../../shared/capture';
+import type { Endpoint } from '../../shared/endpoint';
+import { DEFAULT_FORWARD_ATTEMPTS } from '../../shared/forward-config';
+import { recordAttempt, toAttempt } from '../replay/attempt';
+import type { Sender } from '../replay/http-send';
+import { buildOutgoing } from '../replay/outgoing';
+import { TargetRefusedError } from '../replay/target-guard';
+import type { Store, StoredCapture } from '../store/store';
+import type { Hub } from '../stream/hub';
+
+export interface AsyncForwarderDeps {
+  store: Store;
+  hub: Hub;
+  sender: Sender;
+  now: () => number;
+  log: (message: string, error?: unknown) => void;
+  /** Wait before attempt `n + 1` after attempt `n` failed, ms. Default: 1 s doubling to 60 s, ±20 % jitter. */
+  backoffMs?: (attempt: number) => number;
+  /** Deliveries in flight at once across endpoints. */
+  concurrency?: number;
+  /** Deliveries waiting (not counting retries' timers) before new ones are refused with a recorded error. */
+  maxQueue?: number;
+}
+
+interface Job {
+  capture: StoredCapture;
+  endpoint: Endpoint;
+  attempt: number; // 1-based number of the next attempt
+}
+
+export const defaultBackoffMs = (attempt: number): number => Math.min(60_000, 1000 * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4);
+
+/** 408, 429 and 5xx may succeed later; any other status is the handler's final word; network errors are retried. */
+export function retryable(attempt: ReplayAttempt): boolean {
+  if (attempt.status === undefined) return !attempt.error?.startsWith('target refused');
+  return attempt.status === 408 || attempt.status === 429 || attempt.status >= 500;
+}
+
+/**
+ * `async` forward rules: after a delivery is stored (the sender already has its answer), it is sent
+ * to the rule's URL, retried with exponential backoff up to `maxAttempts`, every attempt recorded on
+ * the capture and pushed on the stream. The queue lives in memory: deliveries waiting when the
+ * server stops are not forwarded after a restart (`hookscope forward` keeps a durable cursor).
+ */
+export class AsyncForwarder {
+  private queue: Job[] = [];
+  private active = 0;
+  private timers = new Set<NodeJS.Timeout>();
+  private inFlight = new Set<Promise<void>>();
+  private closed = false;
+  private readonly abort = new AbortController();
+
+  constructor(private readonly deps: AsyncForwarderDeps) {}
+
+  /** The ingest hook: queues accepted deliveries of endpoints with an `async` rule. */
+  readonly onStored = (capture: StoredCapture, endpoint: Endpoint): void => {
+    if (this.closed || endpoint.forward?.mode !== 'async' || capture.reply.rejected !== undefined) return;
+    if (this.queue.length >= (this.deps.maxQueue ?? 10_000)) {
+      const attempt = toAttempt({ startedAt: this.deps.now(), durationMs: 0, url: endpoint.forward.url, truncated: false, error: 'not forwarded: the forward queue is full (the target is too slow)' }, 'forward', 1);
+      void recordAttempt(this.deps, capture.endpointId, capture.id, attempt).catch((error: unknown) => this.deps.log('recording a forward attempt failed', error));
+      return;
+    }
+    this.queue.push({ capture, endpoint, attempt: 1 });
+    this.pump();
+  };
+
+  /** Deliveries queued or in flight (for tests and benchmarks). */
+  get pending(): number {
+    return this.queue.length + this.active + this.timers.size;
+  }
+
+  /** Stops retries, aborts requests in flight and waits for them to be recorded. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.queue = [];
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.abort.abort();
+    await Promise.all([...this.inFlight]);
+  }
+
+  private pump(): void {
+    while (!this.closed && this.active < (this.deps.concurrency ?? 16) && this.queue.length > 0) {
+      const job = this.queue.shift() as Job;
+      this.active += 1;
+      const run = this.deliver(job)
+        .catch((error: unknown) => this.deps.log(`forwarding capture ${job.capture.id} failed`, error))
+        .finally(() => {
+          this.active -= 1;
+          this.inFlight.delete(run);
+          this.pump();
+        });
+      this.inFlight.add(run);
+    }
+  }
+
+  private async deliver(job: Job): Promise<void> {
+    const rule = job.endpoint.forward;
+    if (!rule) return;
+    const outgoing = buildOutgoing(job.capture, { url: rule.url, appendPath: rule.appendPath ?? true });
+    let attempt: ReplayAttempt;
+    try {
+      attempt = toAttempt(await this.deps.sender.send(outgoing, { signal: this.abort.signal }), 'forward', job.attempt);
+    } catch (error) {
+      if (!(error instanceof TargetRefusedError)) throw error;
+      attempt = toAttempt({ startedAt: this.deps.now(), durationMs: 0, url: outgoing.url, truncated: false, error: error.message }, 'forward', job.attempt);
+    }
+    if (this.closed && attempt.error === 'cancelled') return; // shutdown, not a failure of the target
+    await recordAttempt(this.deps, job.capture.endpointId, job.capture.id, attempt);
+    const maxAttempts = rule.maxAttempts ?? DEFAULT_FORWARD_ATTEMPTS;
+    if (!retryable(attempt) || job.attempt >= maxAttempts || this.closed) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.queue.push({ ...job, attempt: job.attempt + 1 });
+      this.pump();
+    }, (this.deps.backoffMs ?? defaultBackoffMs)(job.attempt));
+    this.timers.add(timer);
+  }
+}

@@ -1,0 +1,45 @@
+import type { JsonlCapture } from '../../shared/replay';
+import { verdictsSchema, SKIPPED_SCHEMA, SKIPPED_SIGNATURE } from '../../shared/verdicts';
+import { utf8OrNull } from '../api/body-view';
+import { headerValue } from '../ingest/capture';
+import type { NewCapture, StoredCapture } from '../store/store';
+
+/** One JSON Lines record: the capture with its exact bytes (UTF-8 text when valid, else base64). */
+export function jsonlLineOf(capture: StoredCapture): JsonlCapture {
+  const text = utf8OrNull(capture.body);
+  return {
+    id: capture.id,
+    receivedAt: capture.receivedAt,
+    method: capture.method,
+    path: capture.path,
+    query: capture.query,
+    peer: capture.peer,
+    headers: capture.headers,
+    body: text === null ? { encoding: 'base64', data: capture.body.toString('base64') } : { encoding: 'utf8', data: text },
+    reply: capture.reply,
+    verdicts: capture.verdicts,
+    deliveryId: capture.deliveryId,
+  };
+}
+
+/** A parsed JSON Lines record as a capture for `endpointId`. */
+export function captureOfJsonl(line: JsonlCapture, endpointId: string): NewCapture {
+  const body = Buffer.from(line.body.data, line.body.encoding === 'base64' ? 'base64' : 'utf8');
+  const verdicts = verdictsSchema.safeParse(line.verdicts);
+  return {
+    endpointId,
+    receivedAt: line.receivedAt,
+    method: line.method,
+    path: line.path,
+    query: line.query,
+    peer: line.peer,
+    headers: line.headers,
+    body,
+    size: body.length,
+    contentType: headerValue(line.headers, 'content-type'),
+    reply: line.reply ?? { status: 200 },
+    verdicts: verdicts.success ? verdicts.data : { signature: SKIPPED_SIGNATURE, schema: SKIPPED_SCHEMA },
+    deliveryId: line.deliveryId ?? null,
+    duplicateOf: null,
+  };
+}

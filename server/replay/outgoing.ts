@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import type { HeaderPairs } from '../../shared/capture';
+import type { BodyValue, HeaderOverrides, SentRequest } from '../../shared/replay';
+
+/** A request about to be sent: headers without Host and Content-Length (added on the wire). */
+export interface OutgoingRequest {
+  method: string;
+  url: string;
+  headers: HeaderPairs;
+  body: Buffer;
+}
+
+/** What a replay starts from: the parts of a capture that make a request. */
+export interface CapturedRequest {
+  method: string;
+  /** Sub-path after `/h/:endpointId`, raw. */
+  path: string;
+  /** Raw query without `?`. */
+  query: string;
+  headers: HeaderPairs;
+  body: Buffer;
+}
+
+export interface OutgoingOptions {
+  url: string;
+  headers?: HeaderOverrides;
+  body?: BodyValue;
+  appendPath?: boolean;
+}
+
+// RFC 9110 §7.6.1 hop-by-hop fields (plus the non-standard ones proxies still send); Host and
+// Content-Length describe the old connection and body, so they are rebuilt for the new one.
+const DROPPED = new Set([
+  'connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization',
+  'te', 'trailer', 'trailers', 'transfer-encoding', 'upgrade', 'host', 'content-length',
+]);
+
+/** Captured headers minus hop-by-hop ones (including those the Connection header names), Host and Content-Length. */
+export function forwardableHeaders(headers: HeaderPairs): HeaderPairs {
+  const named = new Set(
+    headers.filter(([name]) => name.toLowerCase() === 'connection')
+      .flatMap(([, value]) => value.split(',').map((token) => token.trim().toLowerCase())),
+  );
+  return headers.filter(([name]) => !DROPPED.has(name.toLowerCase()) && !named.has(name.toLowerCase()));
+}
+
+/** Sets a header: the first entry of that name keeps its place and spelling, later repeats go; appended when absent. */
+export function setHeader(headers: HeaderPairs, name: string, value: string): HeaderPairs {
+  const lower = name.toLowerCase();
+  const at = headers.findIndex(([key]) => key.toLowerCase() === lower);
+  if (at === -1) return [...headers, [name, value]];
+  return headers.flatMap(([key, old], i): HeaderPairs => {
+    if (key.toLowerCase() !== lower) return [[key, old]];
+    return i === at ? [[key, value]] : [];
+  });
+}
+
+export function removeHeader(headers: HeaderPairs, name: string): HeaderPairs {
+  const lower = name.toLowerCase();
+  return headers.filter(([key]) => key.toLowerCase() !== lower);
+}
+
+/** Applies overrides: a value replaces every entry of the name (spelled as in the override), null removes it. */
+export function applyHeaderOverrides(headers: HeaderPairs, overrides: HeaderOverrides = {}): HeaderPairs {
+  let result = headers;
+  for (const [name, value] of Object.entries(overrides)) {
+    if (value === null) {
+      result = removeHeader(result, name);
+      continue;
+    }
+    const lower = name.toLowerCase();
+    const at = result.findIndex(([key]) => key.toLowerCase() === lower);
+    result = setHeader(result, name, value).map(([key, v], i): [string, string] => (i === at ? [name, v] : [key, v]));
+  }
+  return forwardableHeaders(result);
+}
+
+export function decodeBody(value: BodyValue): Buffer {
+  return Buffer.from(value.data, value.encoding === 'base64' ? 'base64' : 'utf8');
+}
+
+/** Target URL, with the capture's sub-path and raw query appended when asked (query parameters of both kept). */
+export function targetUrl(base: string, capture: Pick<CapturedRequest, 'path' | 'query'>, append: boolean): string {
+  const url = new URL(base);
+  if (!append) return url.href;
+  if (capture.path) url.pathname = url.pathname.replace(/\/$/, '') + capture.path;
+  if (capture.query) url.search = url.search ? `${url.search}&${capture.query}` : `?${capture.query}`;
+  return url.href;
+}
+
+/** The request a replay sends: original method, forwardable headers with overrides, exact body bytes unless replaced. */
+export function buildOutgoing(capture: CapturedRequest, options: OutgoingOptions): OutgoingRequest {
+  return {
+    method: capture.method,
+    url: targetUrl(options.url, capture, options.appendPath ?? false),
+    headers: applyHeaderOverrides(forwardableHeaders(capture.headers), options.headers),
+    body: options.body ? decodeBody(options.body) : capture.body,
+  };
+}
+
+// Node sends a body-less POST/PUT/PATCH as chunked unless told the length; bodiless GETs carry none.
+const NO_LENGTH_WHEN_EMPTY = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
+
+/** Headers exactly as they go on the wire: Host first, the request's own, Content-Length last. */
+export function wireHeaders(request: OutgoingRequest): HeaderPairs {
+  const pairs: HeaderPairs = [['Host', new URL(request.url).host], ...request.headers];
+  if (request.body.length > 0 || !NO_LENGTH_WHEN_EMPTY.has(request.method.toUpperCase())) pairs.push(['Content-Length', String(request.body.length)]);
+  return pairs;
+}
+
+/** Summary of what was sent, for the API answer. */
+export function describeSent(request: OutgoingRequest): SentRequest {
+  return {
+    method: request.method,
+    url: request.url,
+    headers: wireHeaders(request),
+    bodySize: request.body.length,
+    bodySha256: createHash('sha256').update(request.body).digest('hex'),
+  };
+}

@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { AsyncForwarder } from '../forward/async-forwarder';
+import { createProxyForwarder, type ProxyForwarder } from '../forward/proxy';
+import type { Store } from '../store/store';
+import type { Hub } from '../stream/hub';
+import { BulkReplays } from './bulk';
+import { createSender, type Sender } from './http-send';
+import type { SigningClock } from './resign';
+import { parseAllowList, type Resolver } from './target-guard';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface ReplayServicesOptions {
+  store: Store;
+  hub: Hub;
+  /** The `--replay-allow` setting (see parseAllowList). */
+  replayAllow: string;
+  /** Base URL deliveries reach this Hookscope at, for exports and "copy as curl". */
+  publicUrl?: string;
+  now: () => number;
+  log: (message: string, error?: unknown) => void;
+  resolver?: Resolver;
+  clock?: SigningClock;
+  /** Async forwarding backoff, ms per failed attempt (tests shorten it). */
+  forwardBackoffMs?: (attempt: number) => number;
+}
+
+/** Everything replay and forwarding need, built once per server and closed with it. */
+export interface ReplayServices {
+  store: Store;
+  hub: Hub;
+  sender: Sender;
+  bulk: BulkReplays;
+  forwarder: AsyncForwarder;
+  proxy: ProxyForwarder;
+  publicUrl: string | undefined;
+  clock: SigningClock | undefined;
+  now: () => number;
+  /** Hookscope's version, for the HAR `creator`. */
+  version: string;
+  /** Cancels bulk jobs and forward retries, closes connections. */
+  close(): Promise<void>;
+}
+
+/** Builds the sender (with the target policy), bulk jobs and forward rules. Throws on a malformed allow-list. */
+export function createReplayServices(options: ReplayServicesOptions): ReplayServices {
+  const { store, hub, now, log } = options;
+  const sender = createSender({ policy: parseAllowList(options.replayAllow), now, resolver: options.resolver });
+  const bulk = new BulkReplays({ store, hub, sender, now, log, clock: options.clock });
+  const forwarder = new AsyncForwarder({ store, hub, sender, now, log, backoffMs: options.forwardBackoffMs });
+  const proxy = createProxyForwarder({ store, hub, sender, now });
+  return {
+    store, hub, sender, bulk, forwarder, proxy, now, publicUrl: options.publicUrl, clock: options.clock, version: VERSION,
+    async close() {
+      await bulk.close();
+      await forwarder.close();
+      sender.close();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import express, { Router } from 'express';
+import { transferQuerySchema } from '../../shared/replay';
+import { parseBody } from '../api/endpoint-config';
+import { importCaptures, parseImport, sniffFormat, writeExport } from './transfer';
+import { publicBase, requireEndpoint } from './replay-routes';
+import type { ReplayServices } from './services';
+
+export const MAX_IMPORT_BYTES = 256 * 1024 * 1024; // bytes of one import file
+
+/**
+ * Export and import of an endpoint's captures (HAR 1.2 or JSON Lines). Mounted before the API's
+ * JSON parser: an import is read as raw bytes, whatever its content type, so bodies stay exact.
+ */
+export function createTransferRoutes(services: ReplayServices): Router {
+  const { store, hub } = services;
+  const router = Router();
+
+  router.get('/endpoints/:id/export', async (req, res) => {
+    const { format = 'har' } = parseBody(transferQuerySchema, req.query, 'query');
+    const endpoint = await requireEndpoint(store, req.params.id);
+    res.setHeader('content-type', format === 'har' ? 'application/json; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
+    res.setHeader('content-disposition', `attachment; filename="hookscope-${endpoint.id}.${format === 'har' ? 'har' : 'jsonl'}"`);
+    await writeExport(res, store, endpoint.id, format, publicBase(req, services.publicUrl), services.version);
+    res.end();
+  });
+
+  router.post('/endpoints/:id/import', express.raw({ type: () => true, limit: MAX_IMPORT_BYTES }), async (req, res) => {
+    const query = parseBody(transferQuerySchema, req.query, 'query');
+    const endpoint = await requireEndpoint(store, req.params.id);
+    const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const captures = parseImport(bytes, query.format ?? sniffFormat(bytes), endpoint.id);
+    res.status(201).json(await importCaptures({ store, hub }, captures));
+  });
+
+  return router;
+}
