@@ -5,6 +5,9 @@ import { createEndpointRoutes } from './api/endpoint-routes';
 import { createErrorHandler } from './api/error-handler';
 import { requireToken } from './api/auth';
 import { createRequestRoutes } from './api/request-routes';
+import { createReplayRoutes } from './replay/replay-routes';
+import type { ReplayServices } from './replay/services';
+import { createTransferRoutes } from './replay/transfer-routes';
 import { createIngestHandler, type IngestDeps } from './ingest/ingest-handler';
 import type { Store } from './store/store';
 import type { Hub } from './stream/hub';
@@ -20,6 +23,10 @@ export interface AppDeps {
   /** Built inspector (vite output); omitted in API-only tests. */
   webDir?: string;
   onStored?: IngestDeps['onStored'];
+  /** Proxy-mode forward rules (the target's answer becomes the ingest reply). */
+  proxy?: IngestDeps['proxy'];
+  /** Replay, bulk replay, export/import; their routes are mounted when given. */
+  replay?: ReplayServices;
 }
 
 /** Content-Security-Policy of the inspector: no inline script, nothing from elsewhere. */
@@ -50,9 +57,11 @@ export function createApp(deps: AppDeps): Express {
 
   const api = express.Router();
   api.use(requireToken(deps.token));
+  if (deps.replay) api.use(createTransferRoutes(deps.replay)); // before the JSON parser: imports are read as raw bytes
   api.use(express.json({ limit: '2mb', type: ['application/json', 'application/*+json'] }));
   api.use(createEndpointRoutes(deps));
   api.use(createRequestRoutes(deps));
+  if (deps.replay) api.use(createReplayRoutes(deps.replay));
   api.use((req, res) => {
     res.status(404).json({ error: `no API route ${req.method} /api${req.path}` });
   });

@@ -9,6 +9,7 @@ import { verifyDelivery } from '../verify';
 import { headerPairs, newCapture, splitIngestUrl, type RawDelivery } from './capture';
 import { deliveryIdOf } from './dedupe';
 import { readBody } from './read-body';
+import { sendProxiedAnswer, type ProxyForwarder } from '../forward/proxy';
 import { buildReply, decideReply, type Reply } from './reply';
 
 export interface IngestDeps {
@@ -18,6 +19,8 @@ export interface IngestDeps {
   now: () => number;
   /** Called after a delivery is stored and published (forward rules hook in here). */
   onStored?: (capture: StoredCapture, endpoint: Endpoint) => void;
+  /** Proxy-mode forward rules: asked before storing, its answer (if any in time) becomes the reply. */
+  proxy?: ProxyForwarder;
 }
 
 /**
@@ -49,7 +52,13 @@ export function createIngestHandler(deps: IngestDeps): RequestHandler {
     const deliveryId = deliveryIdOf(delivery);
     const duplicateOf = deliveryId === null ? null : await deps.store.findByDeliveryId(endpointId, deliveryId);
     const reply = decideReply(endpoint, verdicts);
-    const stored = await store(deps, { ...newCapture(delivery, reply), verdicts, deliveryId, duplicateOf }, endpoint);
+    const proxied = deps.proxy && reply.rejected === undefined && endpoint.forward?.mode === 'proxy' ? await deps.proxy.forward(delivery, endpoint) : null;
+    const kept = proxied?.answer ? { status: proxied.answer.status } : reply; // the capture records the reply actually sent
+    const stored = await store(deps, { ...newCapture(delivery, kept), verdicts, deliveryId, duplicateOf }, endpoint);
+    if (proxied && deps.proxy) {
+      await deps.proxy.record(stored, proxied.attempt);
+      if (proxied.answer) return sendProxiedAnswer(res, proxied.answer, req.method === 'HEAD');
+    }
     if (reply.rejected === undefined && endpoint.response.delayMs > 0) await sleep(endpoint.response.delayMs);
     send(res, buildReply(endpoint, stored.id, reply, verdicts), req.method === 'HEAD');
   };
