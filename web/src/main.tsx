@@ -1,9 +1,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-
-function App() {
-  return <h1>Hookscope</h1>;
-}
+import { App } from './app/app';
+import './styles/base.css';
+import './styles/layout.css';
+import './styles/list.css';
+import './styles/detail.css';
+import './styles/forms.css';
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

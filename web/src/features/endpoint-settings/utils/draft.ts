@@ -1,0 +1,167 @@
+import type { EndpointView, UpdateEndpoint } from '../../../../../shared/endpoint';
+import type { CatalogName } from '../../../../../shared/schema-config';
+import { SECRET_MASK_PREFIX, type HmacConfig, type HmacPreset, type JwtConfig, type VerifyConfig } from '../../../../../shared/verify-config';
+
+export type Scheme = 'none' | 'hmac' | 'jwt' | 'headerToken';
+type Mode = 'off' | 'observe' | 'enforce';
+
+/** The settings form's state: strings as typed, turned into an update by `toUpdate`. */
+export interface Draft {
+  status: string;
+  headers: Array<[string, string]>;
+  /** null: the default `{"ok":true,"id":…}` body. */
+  body: string | null;
+  delayMs: string;
+  maxCaptures: string;
+  verifyMode: Mode;
+  scheme: Scheme;
+  preset: HmacPreset;
+  /** Empty: keep the stored secret (its mask is shown as the placeholder). */
+  secret: string;
+  toleranceSec: string;
+  customHeader: string;
+  customAlgorithm: 'sha1' | 'sha256' | 'sha512';
+  customEncoding: 'hex' | 'base64';
+  customPrefix: string;
+  customTemplate: string;
+  customTimestampHeader: string;
+  publicKey: string;
+  jwtKeyType: 'secret' | 'pem' | 'jwksUrl';
+  jwtKey: string;
+  jwtAlgorithms: string;
+  jwtIssuer: string;
+  jwtAudience: string;
+  tokenHeader: string;
+  schemaMode: Mode;
+  catalog: CatalogName | 'custom' | 'none';
+  jsonSchema: string;
+}
+
+export function isMask(value: string | undefined): boolean {
+  return value !== undefined && value.startsWith(SECRET_MASK_PREFIX);
+}
+
+function schemeOf(verify: VerifyConfig): Scheme {
+  if (verify.hmac) return 'hmac';
+  if (verify.jwt) return 'jwt';
+  if (verify.headerToken) return 'headerToken';
+  return 'none';
+}
+
+/** The form for an endpoint as the API shows it (secrets masked). */
+export function toDraft(endpoint: EndpointView): Draft {
+  const { response, verify, schema } = endpoint;
+  const hmac = verify.hmac;
+  const jwt = verify.jwt;
+  const token = Array.isArray(verify.headerToken) ? verify.headerToken[0] : verify.headerToken;
+  const jwtKeyType = jwt?.key.type === 'pem' || jwt?.key.type === 'jwksUrl' ? jwt.key.type : 'secret';
+  return {
+    status: String(response.status),
+    headers: Object.entries(response.headers),
+    body: response.body ?? null,
+    delayMs: String(response.delayMs),
+    maxCaptures: String(endpoint.retention.maxCaptures),
+    verifyMode: verify.mode,
+    scheme: schemeOf(verify),
+    preset: hmac?.preset ?? 'github',
+    secret: '',
+    toleranceSec: hmac?.toleranceSec === undefined ? '' : String(hmac.toleranceSec),
+    customHeader: hmac?.header ?? '',
+    customAlgorithm: hmac?.algorithm ?? 'sha256',
+    customEncoding: hmac?.encoding ?? 'hex',
+    customPrefix: hmac?.prefix ?? '',
+    customTemplate: hmac?.template ?? '',
+    customTimestampHeader: hmac?.timestampHeader ?? '',
+    publicKey: hmac?.publicKey ?? '',
+    jwtKeyType,
+    jwtKey: jwt && jwt.key.type !== 'secret' && typeof jwt.key.value === 'string' ? jwt.key.value : '',
+    jwtAlgorithms: jwt?.algorithms?.join(', ') ?? '',
+    jwtIssuer: jwt?.issuer ?? '',
+    jwtAudience: jwt?.audience ?? '',
+    tokenHeader: token?.header ?? '',
+    schemaMode: schema.mode,
+    catalog: schema.jsonSchema ? 'custom' : (schema.catalog ?? 'none'),
+    jsonSchema: schema.jsonSchema ? JSON.stringify(schema.jsonSchema, null, 2) : '',
+  };
+}
+
+/** The stored secret's mask for the current scheme, or undefined when none is stored. */
+export function storedSecret(endpoint: EndpointView, scheme: Scheme): string | undefined {
+  const { verify } = endpoint;
+  if (scheme === 'hmac') return verify.hmac?.secret ?? verify.hmac?.secrets?.[0];
+  if (scheme === 'jwt') return verify.jwt?.key.type === 'secret' ? verify.jwt.key.value : undefined;
+  if (scheme === 'headerToken') return (Array.isArray(verify.headerToken) ? verify.headerToken[0] : verify.headerToken)?.value;
+  return undefined;
+}
+
+const optional = (value: string) => (value.trim() === '' ? undefined : value.trim());
+const optionalInt = (value: string) => (value.trim() === '' ? undefined : Number(value));
+
+function hmacOf(draft: Draft, previous: VerifyConfig): HmacConfig {
+  const kept = previous.hmac;
+  const secretFields = draft.secret
+    ? { secret: draft.secret }
+    : { secret: kept?.secret, secrets: kept?.secrets }; // masks sent back keep the stored values
+  const custom = draft.preset === 'custom';
+  return {
+    ...secretFields,
+    preset: draft.preset,
+    toleranceSec: optionalInt(draft.toleranceSec),
+    ...(custom && {
+      header: optional(draft.customHeader), algorithm: draft.customAlgorithm, encoding: draft.customEncoding,
+      prefix: optional(draft.customPrefix), template: optional(draft.customTemplate), timestampHeader: optional(draft.customTimestampHeader),
+    }),
+    ...(draft.preset === 'sendgrid' && { publicKey: optional(draft.publicKey) }),
+  } as HmacConfig;
+}
+
+function jwtOf(draft: Draft, previous: VerifyConfig): JwtConfig {
+  const keptSecret = previous.jwt?.key.type === 'secret' ? previous.jwt.key.value : undefined;
+  const value = draft.jwtKeyType === 'secret' ? (draft.secret || keptSecret || '') : draft.jwtKey.trim();
+  const algorithms = draft.jwtAlgorithms.split(/[\s,]+/).filter(Boolean);
+  return {
+    ...previous.jwt,
+    key: { type: draft.jwtKeyType, value },
+    algorithms: algorithms.length > 0 ? algorithms : undefined,
+    issuer: optional(draft.jwtIssuer),
+    audience: optional(draft.jwtAudience),
+  } as JwtConfig;
+}
+
+function verifyOf(draft: Draft, endpoint: EndpointView): VerifyConfig {
+  const previous = endpoint.verify;
+  const base: VerifyConfig = { mode: draft.scheme === 'none' ? 'off' : draft.verifyMode };
+  if (previous.subscriptionHandshake) base.subscriptionHandshake = previous.subscriptionHandshake;
+  if (draft.scheme === 'hmac') base.hmac = hmacOf(draft, previous);
+  if (draft.scheme === 'jwt') base.jwt = jwtOf(draft, previous);
+  if (draft.scheme === 'headerToken') {
+    const kept = storedSecret(endpoint, 'headerToken');
+    base.headerToken = { header: draft.tokenHeader.trim(), value: draft.secret || kept || '' };
+  }
+  return base;
+}
+
+/** The PATCH body for a draft; throws an Error with a sentence when a field cannot be read. */
+export function toUpdate(draft: Draft, endpoint: EndpointView): UpdateEndpoint {
+  let jsonSchema: Record<string, unknown> | undefined;
+  if (draft.catalog === 'custom') {
+    try {
+      jsonSchema = JSON.parse(draft.jsonSchema) as Record<string, unknown>;
+    } catch (error) {
+      throw new Error(`the custom JSON Schema is not valid JSON: ${(error as Error).message}`, { cause: error });
+    }
+    if (jsonSchema === null || typeof jsonSchema !== 'object' || Array.isArray(jsonSchema)) throw new Error('the custom JSON Schema must be a JSON object');
+  }
+  const catalog = draft.catalog === 'custom' || draft.catalog === 'none' ? undefined : draft.catalog;
+  return {
+    response: {
+      status: Number(draft.status),
+      headers: Object.fromEntries(draft.headers.filter(([name]) => name.trim() !== '').map(([n, v]) => [n.trim(), v])),
+      ...(draft.body !== null && { body: draft.body }),
+      delayMs: Number(draft.delayMs || 0),
+    },
+    retention: { maxCaptures: Number(draft.maxCaptures) },
+    verify: verifyOf(draft, endpoint),
+    schema: { mode: draft.schemaMode, ...(catalog && { catalog }), ...(jsonSchema && { jsonSchema }) },
+  };
+}

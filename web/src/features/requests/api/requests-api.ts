@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { captureListSchema, type CaptureList } from '../../../../../shared/capture';
+import type { ApiClient } from '../../../lib/api-client';
+
+/** A page of an endpoint's captures, newest first. */
+export function listRequests(api: ApiClient, endpointId: string, options: { limit: number; before?: string }): Promise<CaptureList> {
+  const query = new URLSearchParams({ limit: String(options.limit) });
+  if (options.before) query.set('before', options.before);
+  return api.request(captureListSchema, `/api/endpoints/${encodeURIComponent(endpointId)}/requests?${query}`);
+}
+
+/** Deletes every capture of an endpoint. */
+export function clearRequests(api: ApiClient, endpointId: string): Promise<{ deleted: number }> {
+  return api.request(z.object({ deleted: z.number() }), `/api/endpoints/${encodeURIComponent(endpointId)}/requests`, { method: 'DELETE' });
+}
