@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Endpoint } from '../../shared/endpoint';
+import { SKIPPED_SCHEMA } from '../../shared/verdicts';
 import { summaryOf } from '../store/capture-record';
 import type { Store, StoredCapture } from '../store/store';
 import type { Hub } from '../stream/hub';
 import { validateDelivery } from '../validate';
-import { verifyDelivery } from '../verify';
+import { answerHandshake, createVerifyContext, verifyDelivery } from '../verify';
 import { headerPairs, newCapture, splitIngestUrl, type RawDelivery } from './capture';
 import { deliveryIdOf } from './dedupe';
 import { readBody } from './read-body';
@@ -28,6 +29,7 @@ export interface IngestDeps {
  * The reply is sent only once the store has made the capture durable.
  */
 export function createIngestHandler(deps: IngestDeps): RequestHandler {
+  const verifyContext = createVerifyContext({ now: deps.now }); // parsed keys and JWKS cached for the app's life
   return async (req, res) => {
     const receivedAt = deps.now();
     const { endpointId, path, query } = splitIngestUrl(req.originalUrl);
@@ -46,7 +48,14 @@ export function createIngestHandler(deps: IngestDeps): RequestHandler {
       res.status(413).json({ error: rejected, id: stored.id });
       return;
     }
-    const signature = await verifyDelivery(delivery, endpoint.verify, { now: deps.now });
+    const handshake = answerHandshake(delivery, endpoint.verify);
+    if (handshake) {
+      const answered = { status: handshake.status, ...(handshake.status !== 200 && { rejected: handshake.verdict.reason }) };
+      const stored = await store(deps, { ...newCapture(delivery, answered), verdicts: { signature: handshake.verdict, schema: SKIPPED_SCHEMA } }, endpoint);
+      send(res, { status: handshake.status, headers: { 'content-type': handshake.contentType, 'x-content-type-options': 'nosniff', 'x-hookscope-capture': stored.id }, body: handshake.body }, false);
+      return;
+    }
+    const signature = await verifyDelivery(delivery, endpoint.verify, verifyContext);
     const schema = validateDelivery(delivery, endpoint.schema);
     const verdicts = { signature, schema };
     const deliveryId = deliveryIdOf(delivery);

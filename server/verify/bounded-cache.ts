@@ -1,0 +1,23 @@
+/**
+ * A Map that forgets its oldest entry past `maxEntries`: parsed keys and compiled schemas are
+ * cached by config text, and configs change, so the cache must not grow without bound.
+ */
+export class BoundedCache<K, V> {
+  private readonly entries = new Map<K, V>();
+
+  constructor(private readonly maxEntries = 256) {}
+
+  /** The cached value, computing and keeping it on a miss. */
+  get(key: K, compute: (key: K) => V): V {
+    if (this.entries.has(key)) return this.entries.get(key) as V;
+    const value = compute(key);
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as K);
+    this.entries.set(key, value);
+    return value;
+  }
+
+  /** Forgets one key. */
+  delete(key: K): void {
+    this.entries.delete(key);
+  }
+}
