@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from './app';
 import { buildEndpoint } from './api/endpoint-config';
 import type { Config } from './config';
+import { createReplayServices, type ReplayServices, type ReplayServicesOptions } from './replay/services';
 import { LowdbStore } from './store/lowdb-store';
 import type { Store } from './store/store';
 import { LocalHub, type Hub } from './stream/hub';
-import { attachStream, type StreamServer } from './stream/stream-server';
+import { attachStream, type StreamOptions, type StreamServer } from './stream/stream-server';
 import { resolveToken } from './token';
 
 export interface RunningServer {
@@ -19,6 +20,8 @@ export interface RunningServer {
   hub: Hub;
   http: Server;
   stream: StreamServer;
+  /** Replay, bulk replay and forward rules. */
+  replay: ReplayServices;
   /** Stops accepting, lets in-flight requests finish, then closes the store. */
   close(): Promise<void>;
 }
@@ -30,6 +33,10 @@ export interface ServeOptions {
   /** Overrides the store the config names (tests, other store kinds). */
   store?: Store;
   hub?: Hub;
+  /** Stream tuning (buffer bound, heartbeat), mostly for tests. */
+  stream?: Partial<Pick<StreamOptions, 'maxBufferedBytes' | 'heartbeatMs' | 'authTimeoutMs'>>;
+  /** Replay/forward tuning (DNS resolver, signing clock, forward backoff), mostly for tests. */
+  replay?: Partial<Pick<ReplayServicesOptions, 'resolver' | 'clock' | 'forwardBackoffMs'>>;
 }
 
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../dist/web', import.meta.url));
@@ -44,10 +51,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const { token } = await resolveToken(config.data, config.token);
   if ((await store.listEndpoints()).length === 0) await store.createEndpoint(buildEndpoint('default', {}, now()));
 
-  const app = createApp({ store, hub, token, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, now, log, webDir: DEFAULT_WEB_DIR });
+  const replay = createReplayServices({ store, hub, replayAllow: config.replayAllow, publicUrl: config.publicUrl, now, log, ...options.replay });
+  const app = createApp({
+    store, hub, token, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, now, log, webDir: DEFAULT_WEB_DIR,
+    replay, onStored: replay.forwarder.onStored, proxy: replay.proxy,
+  });
   const http = createServer({ headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, keepAliveTimeout: 5000 }, app);
   http.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket));
-  const stream = attachStream(http, { store, hub, token });
+  const stream = attachStream(http, { store, hub, token, ...options.stream });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());
@@ -67,12 +78,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       await stopped;
       clearInterval(idle);
       clearTimeout(force);
+      await replay.close();
       await hub.close();
       await store.close();
     })();
     return closing;
   };
-  return { url: `http://${shownHost}:${port}`, port, token, store, hub, http, stream, close };
+  return { url: `http://${shownHost}:${port}`, port, token, store, hub, http, stream, replay, close };
 }
 
 async function openStore(config: Config, log: (message: string) => void): Promise<Store> {
