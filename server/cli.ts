@@ -1,11 +1,14 @@
 import { ConfigError, describeOptions, loadConfig } from './config';
 import { CorruptDataError } from './errors';
 import { startServer } from './serve';
+import { forwardCommand } from './forward/cli-command';
+import { FORWARD_USAGE } from './forward/cli-options';
 
 const USAGE = `usage: hookscope <command> [options]
 
 commands:
   serve      receive webhooks and serve the inspector
+  forward    deliver an endpoint's captures to a local URL (hookscope forward --help)
 
 options of serve (each also an environment variable):
 ${describeOptions()}
@@ -35,6 +38,10 @@ async function serve(argv: string[]): Promise<void> {
 async function main(args: string[]): Promise<void> {
   const [command, ...rest] = args;
   if (command === 'serve') return serve(rest);
+  if (command === 'forward') {
+    if (rest.includes('--help') || rest.includes('-h')) return void console.log(FORWARD_USAGE);
+    return forwardCommand(rest, process.env).then(() => process.exit(0));
+  }
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     console.log(USAGE);
     return;

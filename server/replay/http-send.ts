@@ -28,7 +28,11 @@ export interface SendOutcome {
   body?: Buffer;
   truncated: boolean;
   error?: string;
+  /** Kind of failure: `refused` and `dns` mean the request never reached the target. */
+  errorKind?: ErrorKind;
 }
+
+export type ErrorKind = 'refused' | 'dns' | 'timeout' | 'reset' | 'tls' | 'cancelled' | 'policy' | 'other';
 
 export interface Sender {
   /** Sends one request; rejects only with TargetRefusedError when the policy forbids the target. */
@@ -68,7 +72,7 @@ export function createSender({ policy, now = Date.now, resolver = systemResolver
     } catch (error) {
       if (error instanceof TargetRefusedError && current === request) throw error;
       const timedOut = deadline.aborted;
-      return done({ error: describeError(error, timedOut, options.timeoutMs ?? DEFAULT_TIMEOUT_MS) });
+      return done({ error: describeError(error, timedOut, options.timeoutMs ?? DEFAULT_TIMEOUT_MS), errorKind: errorKind(error, timedOut) });
     }
   }
 
@@ -134,6 +138,18 @@ function redirectOf(request: OutgoingRequest, answer: Exchange): OutgoingRequest
   if (url.origin !== new URL(request.url).origin) headers = removeHeader(removeHeader(headers, 'authorization'), 'cookie');
   if (toGet) headers = removeHeader(removeHeader(removeHeader(headers, 'content-type'), 'content-encoding'), 'content-language');
   return { method: toGet ? 'GET' : request.method, url: url.href, headers, body: toGet ? Buffer.alloc(0) : request.body };
+}
+
+function errorKind(error: unknown, timedOut: boolean): ErrorKind {
+  if (timedOut) return 'timeout';
+  const e = error as NodeJS.ErrnoException;
+  const code = e?.code ?? '';
+  if (error instanceof TargetRefusedError) return 'policy';
+  if (e?.name === 'AbortError' || code === 'ABORT_ERR') return 'cancelled';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns';
+  if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'refused';
+  if (code === 'ECONNRESET' || code === 'EPIPE') return 'reset';
+  return /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED)/.test(code) ? 'tls' : 'other';
 }
 
 /** One line saying what went wrong: DNS, refused, reset, TLS, timeout, policy. */
