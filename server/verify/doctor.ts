@@ -61,7 +61,8 @@ function diagnoseSecret(failure: HmacFailure): Diagnosis | null {
   for (const secret of secrets) {
     const expected = keyOf(secret, scheme.secretReading);
     for (const alt of ALTERNATIVE_READINGS) {
-      if (alt === scheme.secretReading) continue;
+      // Without a whsec_ prefix, "whsec-base64" is plain base64: report it under that name.
+      if (alt === scheme.secretReading || (alt === 'whsec-base64' && !secret.startsWith('whsec_'))) continue;
       const key = keyOf(secret, alt);
       if (!key || (expected && key.equals(expected))) continue;
       if (anyMatch(key, payloads, reading.signatures)) {
