@@ -31,6 +31,7 @@ export function verifyConfig(input: unknown): VerifyConfig {
 /** Flips one byte of a buffer (the "one changed byte" tamper). */
 export function tamper(body: string): Buffer {
   const bytes = Buffer.from(body, 'utf8');
-  bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+  const at = Math.floor(bytes.length / 2);
+  bytes[at] = (bytes[at] as number) ^ 0x01;
   return bytes;
 }
