@@ -96,9 +96,8 @@ export class SegmentWriter {
           return at;
         }),
       }));
-      const buffer = Buffer.concat(batch.flatMap((item) => item.records), offset - start);
       try {
-        await handle.write(buffer, 0, buffer.length, start);
+        await writeAll(handle, batch.flatMap((item) => item.records), start);
         await handle.datasync();
       } catch (error) {
         await handle.truncate(start).catch(() => undefined);
@@ -128,5 +127,26 @@ export class SegmentWriter {
     const created = this.size === 0;
     this.handle = await open(join(this.dir, segmentFileName(this.segment)), 'a+', 0o600);
     if (created) await syncDirectory(this.dir);
+  }
+}
+
+/** Writes the buffers in order at `position` with as few writev calls as the kernel allows. */
+async function writeAll(handle: FileHandle, buffers: Buffer[], position: number): Promise<void> {
+  let pending = buffers;
+  let at = position;
+  while (pending.length > 0) {
+    const { bytesWritten } = await handle.writev(pending.slice(0, 1024), at); // IOV_MAX is 1024 on Linux
+    at += bytesWritten;
+    let skip = bytesWritten;
+    const rest: Buffer[] = [];
+    for (const buffer of pending) {
+      if (skip >= buffer.length) {
+        skip -= buffer.length;
+        continue;
+      }
+      rest.push(skip > 0 ? buffer.subarray(skip) : buffer);
+      skip = 0;
+    }
+    pending = rest;
   }
 }
