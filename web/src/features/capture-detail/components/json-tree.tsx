@@ -1,7 +1,20 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { issueAncestors, pathKey, placeIssues, type JsonPath, type PlacedIssue } from '../utils/json-path';
 
-const AUTO_EXPAND_DEPTH = 3;
+const AUTO_EXPAND_DEPTH = 3; // for large documents; small ones open fully
+const SMALL_DOCUMENT = 400; // nodes
+
+/** Number of nodes, counting stops at `limit`. */
+function countNodes(value: unknown, limit: number): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && count < limit) {
+    const next = stack.pop();
+    count += 1;
+    if (next !== null && typeof next === 'object') stack.push(...Object.values(next));
+  }
+  return count;
+}
 const CHILD_PAGE = 200; // children shown before "show more"
 
 interface Props {
@@ -14,6 +27,7 @@ interface Props {
 interface Context {
   placed: Map<string, PlacedIssue[]>;
   expandFirst: Set<string>;
+  expandDepth: number;
 }
 
 /** Collapsible JSON; schema issues are marked on the node they concern and its ancestors open. */
@@ -21,7 +35,8 @@ export function JsonTree({ value, issues, focus }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const context = useMemo<Context>(() => {
     const placed = placeIssues(value, issues);
-    return { placed, expandFirst: issueAncestors(placed) };
+    const expandDepth = countNodes(value, SMALL_DOCUMENT) < SMALL_DOCUMENT ? Infinity : AUTO_EXPAND_DEPTH;
+    return { placed, expandFirst: issueAncestors(placed), expandDepth };
   }, [value, issues]);
 
   useEffect(() => {
@@ -51,7 +66,7 @@ function Node({ name, value, path, depth, context, last }: NodeProps) {
   const key = pathKey(path);
   const issues = context.placed.get(key);
   const container = value !== null && typeof value === 'object';
-  const [open, setOpen] = useState(() => depth < AUTO_EXPAND_DEPTH || context.expandFirst.has(key));
+  const [open, setOpen] = useState(() => depth < context.expandDepth || context.expandFirst.has(key));
   const [limit, setLimit] = useState(CHILD_PAGE);
   const label = name === null ? null : typeof name === 'number' ? <span className="json-summary">{name}: </span> : <><span className="json-key">{JSON.stringify(name)}</span>: </>;
   const line = `json-line ${issues ? 'json-line--issue' : ''}`;
