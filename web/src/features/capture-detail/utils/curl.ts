@@ -11,10 +11,9 @@ const INLINE_BINARY_LIMIT = 64 * 1024; // bytes of base64 put on the command lin
  */
 export function curlCommand(capture: CaptureView, origin: string): string {
   const url = `${origin}/h/${capture.endpointId}${capture.path}${capture.query ? `?${capture.query}` : ''}`;
-  const parts: string[] = ['curl'];
   const hasBody = capture.body.data.length > 0;
-  if (capture.method !== 'GET' || hasBody) parts.push(`-X ${shellQuote(capture.method)}`);
-  parts.push(shellQuote(url));
+  const method = capture.method !== 'GET' || hasBody ? ` -X ${shellQuote(capture.method)}` : '';
+  const parts: string[] = [`curl${method} ${shellQuote(url)}`];
   for (const [name, value] of capture.headers) {
     if (!SKIPPED.has(name.toLowerCase())) parts.push(`-H ${shellQuote(`${name}: ${value}`)}`);
   }

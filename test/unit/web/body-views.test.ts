@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { CaptureView } from '../../../shared/capture';
+import { bodyBytes } from '../../../web/src/features/capture-detail/utils/body-bytes';
+import { curlCommand } from '../../../web/src/features/capture-detail/utils/curl';
+import { hexDump } from '../../../web/src/features/capture-detail/utils/hex-dump';
+import { existingPrefix, parseIssuePath, placeIssues } from '../../../web/src/features/capture-detail/utils/json-path';
+import { shellQuote } from '../../../web/src/lib/shell-quote';
+import { summary } from './fixtures';
+
+describe('hexDump', () => {
+  it('prints offset, two groups of eight bytes and printable ASCII', () => {
+    const bytes = new Uint8Array([...Buffer.from('{"a":1}\n'), 0x00, 0xff, 0x7f, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46]);
+    expect(hexDump(bytes)).toEqual([
+      '00000000  7b 22 61 22 3a 31 7d 0a  00 ff 7f 41 42 43 44 45  |{"a":1}....ABCDE|',
+      '00000010  46                                                |F|',
+    ]);
+  });
+
+  it('pages through a window of the bytes', () => {
+    const bytes = new Uint8Array(64).map((_, i) => i);
+    const lines = hexDump(bytes, 32, 16);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.startsWith('00000020  20 21 22')).toBe(true);
+    expect(hexDump(new Uint8Array())).toEqual([]);
+  });
+});
+
+describe('bodyBytes', () => {
+  it('decodes base64 bodies byte-exact and encodes utf8 ones', () => {
+    const raw = Buffer.from([0, 1, 2, 250, 255]);
+    expect(Buffer.from(bodyBytes({ encoding: 'base64', data: raw.toString('base64') }))).toEqual(raw);
+    expect(Buffer.from(bodyBytes({ encoding: 'utf8', data: 'é' }))).toEqual(Buffer.from('é'));
+  });
+});
+
+describe('issue paths', () => {
+  it('reads dotted, bracketed and JSON Pointer spellings', () => {
+    expect(parseIssuePath('a.b[0].c')).toEqual(['a', 'b', '0', 'c']);
+    expect(parseIssuePath('a.b.0.c')).toEqual(['a', 'b', '0', 'c']);
+    expect(parseIssuePath('/a/b~1c/0')).toEqual(['a', 'b/c', '0']);
+    expect(parseIssuePath('')).toEqual([]);
+    expect(parseIssuePath('$.x')).toEqual(['x']);
+  });
+
+  it('places a missing field on its parent, with the field named in the message', () => {
+    const value = { order: { items: [{ sku: 'A' }] } };
+    expect(existingPrefix(value, ['order', 'items', '0', 'qty'])).toEqual(['order', 'items', '0']);
+    const placed = placeIssues(value, [{ path: 'order.items[0].qty', message: 'Required' }, { path: 'order.items.0.sku', message: 'too short' }]);
+    expect(placed.get(JSON.stringify(['order', 'items', '0']))?.[0]?.message).toBe('qty: Required');
+    expect(placed.get(JSON.stringify(['order', 'items', '0', 'sku']))?.[0]?.message).toBe('too short');
+  });
+});
+
+describe('copy as curl', () => {
+  const capture = (body: CaptureView['body'], headers: Array<[string, string]> = []): CaptureView => ({
+    ...summary(1, { endpointId: 'ep1', path: '/hook', query: 'a=1&b=it%27s' }),
+    headers, queryParams: [], body, view: { kind: 'text' }, replays: [],
+  });
+
+  it('quotes for a POSIX shell', () => {
+    expect(shellQuote('plain-word')).toBe('plain-word');
+    expect(shellQuote("it's $(rm -rf) `x`")).toBe(`'it'\\''s $(rm -rf) \`x\`'`);
+  });
+
+  it('keeps method, URL, headers in order (minus hop-by-hop) and the exact text body', () => {
+    const cmd = curlCommand(capture({ encoding: 'utf8', data: `{"q":"it's"}` }, [['Host', 'x'], ['X-Sig', 'sha256=ab'], ['Content-Length', '12'], ['content-type', 'application/json']]), 'http://h:1');
+    expect(cmd).toBe([
+      "curl -X POST 'http://h:1/h/ep1/hook?a=1&b=it%27s'",
+      "-H 'X-Sig: sha256=ab'",
+      "-H 'content-type: application/json'",
+      `--data-binary '{"q":"it'\\''s"}'`,
+    ].join(' \\\n  '));
+  });
+
+  it('pipes binary bodies through base64 -d so the bytes stay exact', () => {
+    const data = Buffer.from([0, 255, 10]).toString('base64');
+    expect(curlCommand(capture({ encoding: 'base64', data }), 'http://h')).toMatch(/^printf %s AP8K \| base64 -d \| curl -X POST .* --data-binary @-$/s);
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { EndpointView } from '../../../shared/endpoint';
+import { storedSecret, toDraft, toUpdate } from '../../../web/src/features/endpoint-settings/utils/draft';
+
+const MASK = '••••1a2b3c4d';
+const endpoint = (verify: EndpointView['verify']): EndpointView => ({
+  id: 'ep', name: 'Payments', createdAt: 0, updatedAt: 0, captureCount: 0, ingestPath: '/h/ep', forward: null,
+  response: { status: 202, headers: { 'X-Reply': 'yes' }, delayMs: 0 },
+  retention: { maxCaptures: 500 },
+  verify,
+  schema: { mode: 'off' },
+});
+
+describe('settings draft', () => {
+  it('sends the mask back when the secret field is left empty (the server keeps the stored secret)', () => {
+    const stored = endpoint({ mode: 'enforce', hmac: { preset: 'stripe', secret: MASK, toleranceSec: 300 } });
+    const draft = toDraft(stored);
+    expect(draft.secret).toBe('');
+    expect(storedSecret(stored, draft.scheme)).toBe(MASK);
+    const update = toUpdate(draft, stored);
+    expect(update.verify).toEqual({ mode: 'enforce', hmac: { preset: 'stripe', secret: MASK, secrets: undefined, toleranceSec: 300 } });
+    expect(update.response).toEqual({ status: 202, headers: { 'X-Reply': 'yes' }, delayMs: 0 });
+    expect(update.retention).toEqual({ maxCaptures: 500 });
+  });
+
+  it('sends a newly typed secret and the custom scheme fields', () => {
+    const stored = endpoint({ mode: 'off' });
+    const draft = { ...toDraft(stored), scheme: 'hmac' as const, verifyMode: 'observe' as const, preset: 'custom' as const, secret: 'new-secret', customHeader: 'X-Sig', customPrefix: 'v1=' };
+    expect(toUpdate(draft, stored).verify).toMatchObject({ mode: 'observe', hmac: { preset: 'custom', secret: 'new-secret', header: 'X-Sig', prefix: 'v1=', algorithm: 'sha256', encoding: 'hex' } });
+  });
+
+  it('turns verification off when no scheme is chosen and keeps a header token mask', () => {
+    const stored = endpoint({ mode: 'observe', headerToken: { header: 'X-Token', value: MASK } });
+    expect(toUpdate({ ...toDraft(stored), scheme: 'none' }, stored).verify).toEqual({ mode: 'off' });
+    expect(toUpdate(toDraft(stored), stored).verify).toEqual({ mode: 'observe', headerToken: { header: 'X-Token', value: MASK } });
+  });
+
+  it('parses a custom JSON Schema and says so when it is not JSON', () => {
+    const stored = endpoint({ mode: 'off' });
+    const draft = { ...toDraft(stored), schemaMode: 'observe' as const, catalog: 'custom' as const, jsonSchema: '{"type":"object","required":["event"]}' };
+    expect(toUpdate(draft, stored).schema).toEqual({ mode: 'observe', jsonSchema: { type: 'object', required: ['event'] } });
+    expect(() => toUpdate({ ...draft, jsonSchema: '{nope' }, stored)).toThrow(/not valid JSON/);
+    expect(toUpdate({ ...draft, catalog: 'whatsapp-cloud' }, stored).schema).toEqual({ mode: 'observe', catalog: 'whatsapp-cloud' });
+  });
+});
