@@ -83,7 +83,7 @@ export function attachStream(server: Server, options: StreamOptions): StreamServ
         session = new StreamSession({
           store: options.store,
           hub: options.hub,
-          send: (msg: ServerMessage) => sendBounded(ws, msg, options.maxBufferedBytes ?? 4 * 1024 * 1024),
+          send: (msg: ServerMessage, live: boolean) => sendBounded(ws, msg, options.maxBufferedBytes ?? 4 * 1024 * 1024, live),
         });
         sessions.add(session);
         session.send({ type: 'ready' });
@@ -106,12 +106,42 @@ export function attachStream(server: Server, options: StreamOptions): StreamServ
 }
 
 /** Sends, or cuts off a consumer that stopped reading; resolves once the frame is handed to the socket. */
-function sendBounded(ws: WebSocket, message: ServerMessage, maxBuffered: number): Promise<boolean> {
+function sendBounded(ws: WebSocket, message: ServerMessage, maxBuffered: number, live: boolean): Promise<boolean> {
   if (ws.readyState !== ws.OPEN) return Promise.resolve(false);
   if (ws.bufferedAmount > maxBuffered) {
     ws.close(STREAM_CLOSE_TOO_SLOW, 'consumer too slow; reconnect and resume from your cursor');
     setTimeout(() => ws.terminate(), 1000).unref();
     return Promise.resolve(false);
   }
-  return new Promise((resolve) => ws.send(JSON.stringify(message), (error) => resolve(!error)));
+  if (live) corkUntilNextTick(ws);
+  return new Promise((resolve) => ws.send(serialize(message), (error) => resolve(!error)));
+}
+
+const corked = new WeakSet<WebSocket>();
+
+/**
+ * A store batch publishes its captures in one run of microtasks: holding the socket's writes
+ * until that run ends sends them all with one syscall per subscriber instead of one per message.
+ */
+function corkUntilNextTick(ws: WebSocket): void {
+  const socket = (ws as unknown as { _socket?: Duplex })._socket; // ws keeps its net.Socket here
+  if (!socket || corked.has(ws)) return;
+  corked.add(ws);
+  socket.cork();
+  process.nextTick(() => {
+    corked.delete(ws);
+    socket.uncork();
+  });
+}
+
+// One hub event goes to every subscriber: serialize it once, not once per connection.
+const serialized = new WeakMap<ServerMessage, string>();
+
+function serialize(message: ServerMessage): string {
+  let text = serialized.get(message);
+  if (text === undefined) {
+    text = JSON.stringify(message);
+    serialized.set(message, text);
+  }
+  return text;
 }

@@ -15,7 +15,8 @@ interface Subscription {
 export interface SessionDeps {
   store: Store;
   hub: Hub;
-  send: (message: ServerMessage) => Promise<boolean>;
+  /** `live`: a hub event (may be coalesced with others of the same tick), not catch-up. */
+  send: (message: ServerMessage, live: boolean) => Promise<boolean>;
 }
 
 /**
@@ -32,8 +33,8 @@ export class StreamSession {
     this.unsubscribe = deps.hub.subscribe((event) => this.onEvent(event));
   }
 
-  send(message: ServerMessage): Promise<boolean> {
-    return this.deps.send(message);
+  send(message: ServerMessage, live = false): Promise<boolean> {
+    return this.deps.send(message, live);
   }
 
   handle(message: ClientMessage): void {
@@ -80,25 +81,25 @@ export class StreamSession {
     void this.send({ type: 'caught-up', endpointId });
   }
 
-  private sendCapture(subscription: Subscription, capture: CaptureSummary): Promise<boolean> {
+  private sendCapture(subscription: Subscription, capture: CaptureSummary, live = false, event?: HubEvent): Promise<boolean> {
     if (subscription.lastSent !== undefined && capture.id <= subscription.lastSent) return Promise.resolve(true);
     subscription.lastSent = capture.id;
-    return this.send({ type: 'capture', capture });
+    return this.send(event ?? { type: 'capture', capture }, live);
   }
 
   private onEvent(event: HubEvent): void {
     if (event.type === 'endpoint-updated' || event.type === 'endpoint-deleted') {
-      void this.send(event);
+      void this.send(event, true);
       return;
     }
     const subscription = this.subscriptions.get(eventEndpointId(event));
     if (!subscription) return;
     if (event.type === 'capture') {
       if (subscription.pending) subscription.pending.push(event.capture);
-      else void this.sendCapture(subscription, event.capture);
+      else void this.sendCapture(subscription, event.capture, true, event);
       return;
     }
     if (event.type === 'captures-cleared') subscription.lastSent = undefined;
-    void this.send(event);
+    void this.send(event, true);
   }
 }
