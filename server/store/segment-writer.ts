@@ -37,6 +37,8 @@ export class SegmentWriter {
   private handle: FileHandle | null = null;
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
+  /** Write + fdatasync rounds so far: fewer than writes when deliveries share a commit. */
+  commits = 0;
 
   constructor(
     private readonly dir: string,
@@ -105,6 +107,7 @@ export class SegmentWriter {
       }
       this.size = offset;
       this.captures += captures;
+      this.commits += 1;
       batch.forEach((item, i) => item.resolve(results[i] as WriteResult));
     } catch (error) {
       for (const item of batch) item.reject(error as Error);

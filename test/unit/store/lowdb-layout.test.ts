@@ -1,0 +1,50 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildEndpoint } from '../../../server/api/endpoint-config';
+import { LowdbStore } from '../../../server/store/lowdb-store';
+import type { NewCapture } from '../../../server/store/store';
+import { SKIPPED_SCHEMA, SKIPPED_SIGNATURE } from '../../../shared/verdicts';
+import { tempDir } from '../../support/temp-dir';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+
+function capture(endpointId: string, body: string): NewCapture {
+  return {
+    endpointId, receivedAt: 1, method: 'POST', path: '', query: '', peer: '127.0.0.1', headers: [['X-N', body]], body: Buffer.from(body),
+    size: body.length, contentType: null, reply: { status: 200 }, verdicts: { signature: SKIPPED_SIGNATURE, schema: SKIPPED_SCHEMA },
+    deliveryId: null, duplicateOf: null,
+  };
+}
+
+async function open(dir: string) {
+  const store = await LowdbStore.open({ dir, segmentLimits: { maxCaptures: 10 }, warn: () => undefined });
+  cleanups.push(() => store.close());
+  return store;
+}
+
+describe('lowdb store layout', () => {
+  it('keeps each endpoint in its own segmented log and drops whole segments past retention', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir.remove);
+    const store = await open(dir.path);
+    await store.createEndpoint(buildEndpoint('a', { retention: { maxCaptures: 25 } }, 0));
+    await store.createEndpoint(buildEndpoint('b', {}, 0));
+    for (let i = 0; i < 100; i++) await store.append(capture('a', `a${i}`));
+    await store.append(capture('b', 'b0'));
+    await new Promise((resolve) => setTimeout(resolve, 50)); // segment unlinks run after the append resolves
+    const segmentsA = (await readdir(join(dir.path, 'captures', 'a'))).sort();
+    // 100 captures in segments of 10; the newest 25 span segments 8–10 (and part of 7)
+    expect(segmentsA.length).toBeLessThanOrEqual(4);
+    expect(segmentsA[segmentsA.length - 1]).toBe('00000010.jsonl');
+    expect(await readdir(join(dir.path, 'captures', 'b'))).toEqual(['00000001.jsonl']);
+    const page = await store.list('a', { limit: 100 });
+    expect(page.total).toBe(25);
+    expect(page.items[0]?.id).toBeDefined();
+    const oldest = await store.get(page.items[24]?.id as string);
+    expect(oldest?.body.toString()).toBe('a75');
+  });
+});

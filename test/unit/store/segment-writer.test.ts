@@ -1,0 +1,56 @@
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SegmentWriter, segmentFileName } from '../../../server/store/segment-writer';
+import { tempDir } from '../../support/temp-dir';
+
+const dirs: { remove: () => Promise<void> }[] = [];
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await dir.remove();
+});
+
+async function newWriter(maxCaptures = 1000, maxBytes = 1 << 30) {
+  const dir = await tempDir();
+  dirs.push(dir);
+  return { dir: dir.path, writer: new SegmentWriter(dir.path, { maxCaptures, maxBytes }, 1, 0, 0) };
+}
+
+describe('SegmentWriter', () => {
+  it('shares one commit among concurrent writes and keeps their order', async () => {
+    const { dir, writer } = await newWriter();
+    const lines = Array.from({ length: 300 }, (_, i) => Buffer.from(`{"t":"c","n":${i}}\n`));
+    const results = await Promise.all(lines.map((line) => writer.write([line], 1)));
+    await writer.close();
+    expect(writer.commits).toBeGreaterThan(0);
+    expect(writer.commits).toBeLessThan(lines.length / 10);
+    const text = await readFile(join(dir, segmentFileName(1)), 'utf8');
+    expect(text).toBe(lines.map(String).join(''));
+    results.forEach((result, i) => {
+      expect(text.slice(result.offsets[0], (result.offsets[0] as number) + (lines[i] as Buffer).length)).toBe(String(lines[i]));
+    });
+  });
+
+  it('starts a new segment when one is full and leaves older ones untouched', async () => {
+    const { dir, writer } = await newWriter(10);
+    for (let i = 0; i < 10; i++) await writer.write([Buffer.from(`{"n":${i}}\n`)], 1);
+    const first = await stat(join(dir, segmentFileName(1)));
+    const firstText = await readFile(join(dir, segmentFileName(1)), 'utf8');
+    for (let i = 10; i < 35; i++) await writer.write([Buffer.from(`{"n":${i}}\n`)], 1);
+    await writer.close();
+    expect((await readdir(dir)).sort()).toEqual([1, 2, 3, 4].map(segmentFileName));
+    expect(await readFile(join(dir, segmentFileName(1)), 'utf8')).toBe(firstText);
+    expect((await stat(join(dir, segmentFileName(1)))).mtimeMs).toBe(first.mtimeMs);
+    expect((await readFile(join(dir, segmentFileName(4)), 'utf8')).trim().split('\n')).toHaveLength(5);
+  });
+
+  it('resumes appending to the last segment at its size', async () => {
+    const { dir, writer } = await newWriter();
+    await writer.write([Buffer.from('{"n":1}\n')], 1);
+    await writer.close();
+    const again = new SegmentWriter(dir, { maxCaptures: 1000, maxBytes: 1 << 30 }, 1, 8, 1);
+    const { offsets } = await again.write([Buffer.from('{"n":2}\n')], 1);
+    await again.close();
+    expect(offsets).toEqual([8]);
+    expect(await readFile(join(dir, segmentFileName(1)), 'utf8')).toBe('{"n":1}\n{"n":2}\n');
+  });
+});
