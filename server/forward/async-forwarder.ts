@@ -18,8 +18,8 @@ export interface AsyncForwarderDeps {
   backoffMs?: (attempt: number) => number;
   /** Deliveries in flight at once across endpoints. */
   concurrency?: number;
-  /** Deliveries waiting (not counting retries' timers) before new ones are refused with a recorded error. */
-  maxQueue?: number;
+  /** Bytes of bodies waiting (retries' timers not counted) before new deliveries are refused with a recorded error. */
+  maxQueueBytes?: number;
 }
 
 interface Job {
@@ -27,6 +27,8 @@ interface Job {
   endpoint: Endpoint;
   attempt: number; // 1-based number of the next attempt
 }
+
+const QUEUED_OVERHEAD = 1024; // bytes a queued delivery costs beyond its body (headers, record)
 
 export const defaultBackoffMs = (attempt: number): number => Math.min(60_000, 1000 * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4);
 
@@ -44,6 +46,7 @@ export function retryable(attempt: ReplayAttempt): boolean {
  */
 export class AsyncForwarder {
   private queue: Job[] = [];
+  private queuedBytes = 0;
   private active = 0;
   private timers = new Set<NodeJS.Timeout>();
   private inFlight = new Set<Promise<void>>();
@@ -55,48 +58,59 @@ export class AsyncForwarder {
   /** The ingest hook: queues accepted deliveries of endpoints with an `async` rule. */
   readonly onStored = (capture: StoredCapture, endpoint: Endpoint): void => {
     if (this.closed || endpoint.forward?.mode !== 'async' || capture.reply.rejected !== undefined) return;
-    if (this.queue.length >= (this.deps.maxQueue ?? 10_000)) {
+    if (this.queuedBytes >= (this.deps.maxQueueBytes ?? 64 * 1024 * 1024)) {
       const attempt = toAttempt({ startedAt: this.deps.now(), durationMs: 0, url: endpoint.forward.url, truncated: false, error: 'not forwarded: the forward queue is full (the target is too slow)' }, 'forward', 1);
       void recordAttempt(this.deps, capture.endpointId, capture.id, attempt).catch((error: unknown) => this.deps.log('recording a forward attempt failed', error));
       return;
     }
-    this.queue.push({ capture, endpoint, attempt: 1 });
-    this.pump();
+    this.enqueue({ capture, endpoint, attempt: 1 });
   };
 
   /** Deliveries queued or in flight (for tests and benchmarks). */
   get pending(): number {
-    return this.queue.length + this.active + this.timers.size;
+    return this.queue.length + this.inFlight.size + this.timers.size;
   }
 
   /** Stops retries, aborts requests in flight and waits for them to be recorded. */
   async close(): Promise<void> {
     this.closed = true;
     this.queue = [];
+    this.queuedBytes = 0;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.abort.abort();
     await Promise.all([...this.inFlight]);
   }
 
+  private enqueue(job: Job): void {
+    this.queue.push(job);
+    this.queuedBytes += job.capture.body.length + QUEUED_OVERHEAD;
+    this.pump();
+  }
+
   private pump(): void {
     while (!this.closed && this.active < (this.deps.concurrency ?? 16) && this.queue.length > 0) {
       const job = this.queue.shift() as Job;
+      this.queuedBytes -= job.capture.body.length + QUEUED_OVERHEAD;
       this.active += 1;
-      const run = this.deliver(job)
-        .catch((error: unknown) => this.deps.log(`forwarding capture ${job.capture.id} failed`, error))
+      // The slot is held for the HTTP exchange only; recording the attempt (a durable write) runs beside the next sends.
+      const run = this.send(job)
         .finally(() => {
           this.active -= 1;
-          this.inFlight.delete(run);
           this.pump();
-        });
+        })
+        .then(async (attempt) => {
+          if (attempt) await this.settle(job, attempt);
+        })
+        .catch((error: unknown) => this.deps.log(`forwarding capture ${job.capture.id} failed`, error))
+        .finally(() => this.inFlight.delete(run));
       this.inFlight.add(run);
     }
   }
 
-  private async deliver(job: Job): Promise<void> {
-    const rule = job.endpoint.forward;
-    if (!rule) return;
+  /** One attempt; null when it was cut short by shutdown (not a failure of the target). */
+  private async send(job: Job): Promise<ReplayAttempt | null> {
+    const rule = job.endpoint.forward as NonNullable<Endpoint['forward']>;
     const outgoing = buildOutgoing(job.capture, { url: rule.url, appendPath: rule.appendPath ?? true });
     let attempt: ReplayAttempt;
     try {
@@ -105,14 +119,17 @@ export class AsyncForwarder {
       if (!(error instanceof TargetRefusedError)) throw error;
       attempt = toAttempt({ startedAt: this.deps.now(), durationMs: 0, url: outgoing.url, truncated: false, error: error.message }, 'forward', job.attempt);
     }
-    if (this.closed && attempt.error === 'cancelled') return; // shutdown, not a failure of the target
+    return this.closed && attempt.error === 'cancelled' ? null : attempt;
+  }
+
+  /** Records the attempt, then schedules the next one when it failed in a way that may pass. */
+  private async settle(job: Job, attempt: ReplayAttempt): Promise<void> {
     await recordAttempt(this.deps, job.capture.endpointId, job.capture.id, attempt);
-    const maxAttempts = rule.maxAttempts ?? DEFAULT_FORWARD_ATTEMPTS;
+    const maxAttempts = job.endpoint.forward?.maxAttempts ?? DEFAULT_FORWARD_ATTEMPTS;
     if (!retryable(attempt) || job.attempt >= maxAttempts || this.closed) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.queue.push({ ...job, attempt: job.attempt + 1 });
-      this.pump();
+      this.enqueue({ ...job, attempt: job.attempt + 1 });
     }, (this.deps.backoffMs ?? defaultBackoffMs)(job.attempt));
     this.timers.add(timer);
   }

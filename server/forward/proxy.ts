@@ -29,7 +29,7 @@ export interface ProxyResult {
 export interface ProxyForwarder {
   /** Sends the delivery to the rule's URL, waiting at most the rule's `timeoutMs`. Never rejects for a failing target. */
   forward(delivery: RawDelivery, endpoint: Endpoint): Promise<ProxyResult>;
-  /** Records the attempt on the stored capture and pushes it on the stream. */
+  /** Records the attempt on the stored capture and pushes it on the stream; never rejects (a failure is logged). */
   record(capture: StoredCapture, attempt: ReplayAttempt): Promise<void>;
 }
 
@@ -39,7 +39,7 @@ function storedAttempt(outcome: SendOutcome): ReplayAttempt {
   return toAttempt(capped ? { ...outcome, body: outcome.body?.subarray(0, DEFAULT_MAX_RESPONSE_BYTES), truncated: true } : outcome, 'forward', 1);
 }
 
-export function createProxyForwarder(deps: { store: Store; hub: Hub; sender: Sender; now: () => number }): ProxyForwarder {
+export function createProxyForwarder(deps: { store: Store; hub: Hub; sender: Sender; now: () => number; log: (message: string, error?: unknown) => void }): ProxyForwarder {
   return {
     async forward(delivery, endpoint) {
       const rule = endpoint.forward as NonNullable<Endpoint['forward']>;
@@ -59,7 +59,7 @@ export function createProxyForwarder(deps: { store: Store; hub: Hub; sender: Sen
       return { answer: { status: outcome.status, headers: outcome.headers ?? [], body: outcome.body ?? Buffer.alloc(0) }, attempt };
     },
     async record(capture, attempt) {
-      await recordAttempt(deps, capture.endpointId, capture.id, attempt);
+      await recordAttempt(deps, capture.endpointId, capture.id, attempt).catch((error: unknown) => deps.log(`recording the proxy attempt of ${capture.id} failed`, error));
     },
   };
 }

@@ -65,7 +65,7 @@ export function createIngestHandler(deps: IngestDeps): RequestHandler {
     const kept = proxied?.answer ? { status: proxied.answer.status } : reply; // the capture records the reply actually sent
     const stored = await store(deps, { ...newCapture(delivery, kept), verdicts, deliveryId, duplicateOf }, endpoint);
     if (proxied && deps.proxy) {
-      await deps.proxy.record(stored, proxied.attempt);
+      void deps.proxy.record(stored, proxied.attempt); // after the reply: the capture itself is already durable
       if (proxied.answer) return sendProxiedAnswer(res, proxied.answer, req.method === 'HEAD');
     }
     if (reply.rejected === undefined && endpoint.response.delayMs > 0) await sleep(endpoint.response.delayMs);

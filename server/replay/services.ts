@@ -48,7 +48,7 @@ export function createReplayServices(options: ReplayServicesOptions): ReplayServ
   const sender = createSender({ policy: parseAllowList(options.replayAllow), now, resolver: options.resolver });
   const bulk = new BulkReplays({ store, hub, sender, now, log, clock: options.clock });
   const forwarder = new AsyncForwarder({ store, hub, sender, now, log, backoffMs: options.forwardBackoffMs });
-  const proxy = createProxyForwarder({ store, hub, sender, now });
+  const proxy = createProxyForwarder({ store, hub, sender, now, log });
   return {
     store, hub, sender, bulk, forwarder, proxy, now, publicUrl: options.publicUrl, clock: options.clock, version: VERSION,
     async close() {

@@ -88,12 +88,14 @@ describe('proxy forward rule', () => {
       reply.writeHead(202, { 'content-type': 'application/x-custom', 'x-handler': 'v2' });
       reply.end(answer);
     });
+    const recorded = forwardAttempts(endpointId, 1); // recorded just after the reply goes out
     const res = await rawRequest(`${server.url}/h/${endpointId}`, { headers: ['X-Event', 'ping'], body: 'payload' });
     expect(res.status).toBe(202);
     expect(res.headers['x-handler']).toBe('v2');
     expect(res.headers['content-type']).toBe('application/x-custom');
     expect(res.body.equals(answer)).toBe(true);
     expect(target.received.at(-1)?.body.toString()).toBe('payload');
+    await recorded;
     const list = (await (await server.api(`/api/endpoints/${endpointId}/requests`)).json()) as { items: { id: string }[] };
     const capture = captureViewSchema.parse(await (await server.api(`/api/requests/${list.items[0]?.id}`)).json());
     expect(capture.reply.status).toBe(202); // the reply actually sent
@@ -107,11 +109,13 @@ describe('proxy forward rule', () => {
       { response: { status: 201, body: 'fallback', headers: { 'content-type': 'text/plain' } } },
     );
     target.respond(() => undefined); // never answers
+    const recorded = forwardAttempts(endpointId, 1);
     const started = performance.now();
     const res = await fetch(`${server.url}/h/${endpointId}`, { method: 'POST', body: 'x' });
     expect(res.status).toBe(201);
     expect(await res.text()).toBe('fallback');
     expect(performance.now() - started).toBeGreaterThanOrEqual(280);
+    await recorded;
     const list = (await (await server.api(`/api/endpoints/${endpointId}/requests`)).json()) as { items: { id: string }[] };
     const capture = captureViewSchema.parse(await (await server.api(`/api/requests/${list.items[0]?.id}`)).json());
     expect(capture.replays[0]?.error).toMatch(/timeout/);
