@@ -56,7 +56,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     store, hub, token, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, now, log, webDir: DEFAULT_WEB_DIR,
     replay, onStored: replay.forwarder.onStored, proxy: replay.proxy,
   });
-  const http = createServer({ headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, keepAliveTimeout: 5000 }, app);
+  const http = createServer(
+    { headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, keepAliveTimeout: 5000, connectionsCheckingInterval: 1000 },
+    app,
+  );
   http.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket));
   const stream = attachStream(http, { store, hub, token, ...options.stream });
   await new Promise<void>((resolve, reject) => {

@@ -32,5 +32,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
       if (!over) resolve({ ok: true, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size) });
     });
     req.on('error', reject);
+    // A client that disconnects mid-body (or is cut off by the request timeout): nothing to store.
+    req.on('close', () => {
+      if (!req.complete && !over) reject(new Error('the client went away before the body was complete'));
+    });
   });
 }
