@@ -36,7 +36,11 @@ export interface CaptureLogOptions {
 export class CaptureLog {
   private entries: Entry[] = []; // oldest first
   private byId = new Map<string, Entry>();
-  private byDeliveryId = new Map<string, string>();
+  /** Delivery id → ids holding it, oldest first (so the next retained one takes over). */
+  private byDeliveryId = new Map<string, string[]>();
+  /** Newest id retention evicted, and the newest recorded on disk (see evictionMarker). */
+  private evictedUpTo: string | null = null;
+  private persistedEvictedUpTo: string | null = null;
   private segments = new Map<number, SegmentInfo>();
   private writer: SegmentWriter;
 
@@ -63,7 +67,7 @@ export class CaptureLog {
   async append(capture: StoredCapture, maxCaptures: number): Promise<void> {
     const meta = encodeMeta(capture);
     const body = encodeBody(capture.id, capture.body);
-    const { segment, offsets } = await this.writer.write([meta, body], 1);
+    const { segment, offsets } = await this.writer.write([meta, body, ...this.evictionMarker()], 1);
     const entry: Entry = {
       summary: summaryOf(capture),
       segment,
@@ -102,7 +106,7 @@ export class CaptureLog {
   }
 
   findByDeliveryId(deliveryId: string): string | null {
-    return this.byDeliveryId.get(deliveryId) ?? null;
+    return this.byDeliveryId.get(deliveryId)?.[0] ?? null;
   }
 
   /** Reads the whole capture from disk; null if it went away meanwhile. */
@@ -127,7 +131,7 @@ export class CaptureLog {
 
   async delete(id: string): Promise<boolean> {
     if (!this.byId.has(id)) return false;
-    await this.writer.write([Buffer.from(JSON.stringify({ t: 'd', id }) + '\n')], 0);
+    await this.writer.write([Buffer.from(JSON.stringify({ t: 'd', id }) + '\n'), ...this.evictionMarker()], 0);
     const entry = this.byId.get(id);
     if (!entry) return false;
     this.unindex(entry);
@@ -138,7 +142,7 @@ export class CaptureLog {
 
   async addReplay(id: string, attempt: ReplayAttempt): Promise<boolean> {
     if (!this.byId.has(id)) return false;
-    await this.writer.write([Buffer.from(JSON.stringify({ t: 'r', id, a: attempt }) + '\n')], 0);
+    await this.writer.write([Buffer.from(JSON.stringify({ t: 'r', id, a: attempt }) + '\n'), ...this.evictionMarker()], 0);
     this.byId.get(id)?.replays.push(attempt);
     return true;
   }
@@ -155,6 +159,7 @@ export class CaptureLog {
     this.entries = [];
     this.byId.clear();
     this.byDeliveryId.clear();
+    this.evictedUpTo = this.persistedEvictedUpTo = null;
     this.segments.clear();
     this.writer = new SegmentWriter(this.options.dir, this.options.limits, 1, 0, 0);
     return count;
@@ -168,14 +173,30 @@ export class CaptureLog {
     if (this.entries.length <= maxCaptures) return;
     const evicted = this.entries.splice(0, this.entries.length - maxCaptures);
     for (const entry of evicted) this.unindex(entry);
+    this.evictedUpTo = (evicted[evicted.length - 1] as Entry).summary.id;
     void this.dropDeadSegments().catch((error: Error) => this.options.warn(`retention: ${error.message}`));
+  }
+
+  /**
+   * An `x` record carrying the newest evicted id, added to the next write: on load it evicts what
+   * was evicted before, so that deletions recorded later cannot make count-based retention
+   * bring evicted captures back. Lags at most the evictions of the very last write.
+   */
+  private evictionMarker(): Buffer[] {
+    if (this.evictedUpTo === null || this.evictedUpTo === this.persistedEvictedUpTo) return [];
+    this.persistedEvictedUpTo = this.evictedUpTo;
+    return [Buffer.from(JSON.stringify({ t: 'x', id: this.evictedUpTo }) + '\n')];
   }
 
   private index(entry: Entry): void {
     this.entries.push(entry);
     this.byId.set(entry.summary.id, entry);
     const deliveryId = entry.summary.deliveryId;
-    if (deliveryId !== null && !this.byDeliveryId.has(deliveryId)) this.byDeliveryId.set(deliveryId, entry.summary.id);
+    if (deliveryId !== null) {
+      const holders = this.byDeliveryId.get(deliveryId);
+      if (holders) holders.push(entry.summary.id);
+      else this.byDeliveryId.set(deliveryId, [entry.summary.id]);
+    }
     const info = this.segments.get(entry.segment) ?? { live: 0 };
     info.live += 1;
     this.segments.set(entry.segment, info);
@@ -184,7 +205,12 @@ export class CaptureLog {
   private unindex(entry: Entry): void {
     this.byId.delete(entry.summary.id);
     const deliveryId = entry.summary.deliveryId;
-    if (deliveryId !== null && this.byDeliveryId.get(deliveryId) === entry.summary.id) this.byDeliveryId.delete(deliveryId);
+    const holders = deliveryId === null ? undefined : this.byDeliveryId.get(deliveryId);
+    if (holders) {
+      const at = holders.indexOf(entry.summary.id); // 0 when retention evicts
+      if (at !== -1) holders.splice(at, 1);
+      if (holders.length === 0) this.byDeliveryId.delete(deliveryId as string);
+    }
     const info = this.segments.get(entry.segment);
     if (info) info.live -= 1;
   }
@@ -273,6 +299,10 @@ export class CaptureLog {
         }
       } else if (record.t === 'r' && typeof record.id === 'string') {
         this.byId.get(record.id)?.replays.push(record.a as ReplayAttempt);
+      } else if (record.t === 'x' && typeof record.id === 'string') {
+        const upTo = record.id;
+        while (this.entries[0] && this.entries[0].summary.id <= upTo) this.unindex(this.entries.shift() as Entry);
+        this.evictedUpTo = this.persistedEvictedUpTo = upTo;
       }
     }
     for (const entry of this.entries) {

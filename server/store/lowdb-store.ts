@@ -4,7 +4,7 @@ import { Low } from 'lowdb';
 import { z } from 'zod';
 import type { CaptureSummary, ReplayAttempt } from '../../shared/capture';
 import { endpointSchema, type Endpoint } from '../../shared/endpoint';
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError, NotFoundError, StoreUnavailableError } from '../errors';
 import { CaptureLog } from './capture-log';
 import { createCaptureIdGenerator } from './capture-id';
 import { DurableJsonFile } from './durable-json-file';
@@ -51,6 +51,7 @@ export class LowdbStore implements Store {
     const store = new LowdbStore(options);
     await mkdir(options.dir, { recursive: true, mode: 0o700 });
     await store.db.read();
+    store.db.data.endpoints.forEach((endpoint) => deepFreeze(endpoint));
     for (const endpoint of store.db.data.endpoints) await store.openLog(endpoint);
     return store;
   }
@@ -67,18 +68,18 @@ export class LowdbStore implements Store {
   }
 
   async listEndpoints(): Promise<Endpoint[]> {
-    return structuredClone(this.db.data.endpoints);
+    return [...this.db.data.endpoints];
   }
 
   async getEndpoint(id: string): Promise<Endpoint | null> {
     const found = this.db.data.endpoints.find((e) => e.id === id);
-    return found ? structuredClone(found) : null;
+    return found ?? null; // frozen: safe to share, and ingest reads it on every delivery
   }
 
   async createEndpoint(endpoint: Endpoint): Promise<Endpoint> {
     return this.changeEndpoints(async (endpoints) => {
       if (endpoints.some((e) => e.id === endpoint.id)) throw new ConflictError(`endpoint ${endpoint.id} already exists`);
-      endpoints.push(structuredClone(endpoint));
+      endpoints.push(deepFreeze(structuredClone(endpoint)));
       await this.openLog(endpoint);
       return endpoint;
     });
@@ -88,7 +89,7 @@ export class LowdbStore implements Store {
     return this.changeEndpoints(async (endpoints) => {
       const index = endpoints.findIndex((e) => e.id === endpoint.id);
       if (index === -1) throw new NotFoundError(`no endpoint with id ${endpoint.id}`);
-      endpoints[index] = structuredClone(endpoint);
+      endpoints[index] = deepFreeze(structuredClone(endpoint));
       this.logs.get(endpoint.id)?.applyRetention(endpoint.retention.maxCaptures);
       return endpoint;
     });
@@ -108,6 +109,7 @@ export class LowdbStore implements Store {
   }
 
   async append(capture: NewCapture): Promise<StoredCapture> {
+    this.assertOpen();
     const log = this.logs.get(capture.endpointId);
     const endpoint = this.db.data.endpoints.find((e) => e.id === capture.endpointId);
     if (!log || !endpoint) throw new NotFoundError(`no endpoint with id ${capture.endpointId}`);
@@ -138,6 +140,7 @@ export class LowdbStore implements Store {
   }
 
   async deleteCapture(id: string): Promise<string | null> {
+    this.assertOpen();
     for (const [endpointId, log] of this.logs) {
       if (log.has(id)) return (await log.delete(id)) ? endpointId : null;
     }
@@ -145,12 +148,19 @@ export class LowdbStore implements Store {
   }
 
   async clearCaptures(endpointId: string): Promise<number> {
+    this.assertOpen();
     return this.requireLog(endpointId).destroy();
   }
 
   async addReplayAttempt(captureId: string, attempt: ReplayAttempt): Promise<void> {
+    this.assertOpen();
     const log = this.logFor(captureId);
     if (!log || !(await log.addReplay(captureId, attempt))) throw new NotFoundError(`no capture with id ${captureId}`);
+  }
+
+  /** Writes after close() would go to closed files: they reject, as the Store contract says. */
+  private assertOpen(): void {
+    if (this.closed) throw new StoreUnavailableError('the store is closed');
   }
 
   /** The log holding a capture: a map lookup per endpoint, off the ingest path. */
@@ -175,8 +185,9 @@ export class LowdbStore implements Store {
 
   /** Serializes changes to endpoints.json; the in-memory copy changes only once the file has. */
   private changeEndpoints<T>(change: (endpoints: Endpoint[]) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new StoreUnavailableError('the store is closed'));
     const run = this.endpointWrites.then(async () => {
-      const draft = structuredClone(this.db.data.endpoints);
+      const draft = [...this.db.data.endpoints];
       const result = await change(draft);
       const previous = this.db.data;
       this.db.data = { version: 1, endpoints: draft };
@@ -191,4 +202,13 @@ export class LowdbStore implements Store {
     this.endpointWrites = run.catch(() => undefined);
     return run;
   }
+}
+
+/** Freezes a value and everything in it: stored endpoints are shared, never changed in place. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
