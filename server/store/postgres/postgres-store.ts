@@ -1,0 +1,228 @@
+import type pg from 'pg';
+import type { CaptureSummary, ReplayAttempt } from '../../../shared/capture';
+import type { Endpoint } from '../../../shared/endpoint';
+import { ConflictError, NotFoundError } from '../../errors';
+import type { CapturePage, ListOptions, NewCapture, Store, StoredCapture } from '../store';
+import {
+  captureFromRow, deliveryIdColumn, metaOf, randomIdSuffix, summaryFromRow, SUMMARY_COLUMNS,
+  type CaptureRow, type SummaryRow,
+} from './capture-rows';
+import { Database } from './database';
+import { describeDatabase, toStoreError, type PoolOptions } from './pool';
+import { applyMigrations } from './schema-migrations';
+
+export interface PostgresStoreOptions extends PoolOptions {
+  /** Clock for the time part of capture ids, ms. */
+  now?: () => number;
+  /** Random tail of capture ids (tests make it predictable). */
+  newIdSuffix?: () => string;
+}
+
+type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
+
+/**
+ * The shared store for teams and several instances: one PostgreSQL database (schema in
+ * ./migrations, applied at open). Capture ids come from `hookscope_append`, which serializes
+ * appends per endpoint under the endpoint row's lock so ids commit in the order they sort (see
+ * the comment there): cursors (`after`, `listAfter`) never skip a row that commits late.
+ * Failures to reach the database reject with StoreUnavailableError (503 at the HTTP edge).
+ */
+export class PostgresStore implements Store {
+  readonly description: string;
+  readonly db: Database;
+  private readonly now: () => number;
+  private readonly newIdSuffix: () => string;
+
+  private constructor(options: PostgresStoreOptions) {
+    this.description = describeDatabase(options.connectionString);
+    this.db = new Database(options);
+    this.now = options.now ?? Date.now;
+    this.newIdSuffix = options.newIdSuffix ?? randomIdSuffix;
+  }
+
+  /** Connects and migrates the schema; rejects (StoreUnavailableError) when the database is unreachable. */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const store = new PostgresStore(options);
+    try {
+      await applyMigrations(store.db.pool, (message) => options.log?.(message));
+    } catch (error) {
+      await store.db.close().catch(() => undefined);
+      throw toStoreError(error);
+    }
+    return store;
+  }
+
+  async ready(): Promise<boolean> {
+    if (this.db.isClosed) return false;
+    try {
+      await this.db.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  async listEndpoints(): Promise<Endpoint[]> {
+    const { rows } = await this.db.query<{ config: Endpoint }>('SELECT config FROM endpoints ORDER BY position');
+    return rows.map((r) => r.config);
+  }
+
+  async getEndpoint(id: string): Promise<Endpoint | null> {
+    const { rows } = await this.db.query<{ config: Endpoint }>('SELECT config FROM endpoints WHERE id = $1', [id]);
+    return rows[0]?.config ?? null;
+  }
+
+  async createEndpoint(endpoint: Endpoint): Promise<Endpoint> {
+    const { rowCount } = await this.db.query(
+      'INSERT INTO endpoints (id, config, max_captures) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING',
+      [endpoint.id, JSON.stringify(endpoint), endpoint.retention.maxCaptures],
+    );
+    if (rowCount === 0) throw new ConflictError(`endpoint ${endpoint.id} already exists`);
+    return endpoint;
+  }
+
+  async updateEndpoint(endpoint: Endpoint): Promise<Endpoint> {
+    await this.db.transaction(async (client) => {
+      const { rows } = await client.query<{ capture_count: number }>(
+        'UPDATE endpoints SET config = $2, max_captures = $3 WHERE id = $1 RETURNING capture_count',
+        [endpoint.id, JSON.stringify(endpoint), endpoint.retention.maxCaptures],
+      );
+      const row = rows[0];
+      if (!row) throw new NotFoundError(`no endpoint with id ${endpoint.id}`);
+      if (row.capture_count > endpoint.retention.maxCaptures) await evictOldest(client, endpoint.id, row.capture_count - endpoint.retention.maxCaptures);
+    });
+    return endpoint;
+  }
+
+  async deleteEndpoint(id: string): Promise<void> {
+    const { rowCount } = await this.db.query('DELETE FROM endpoints WHERE id = $1', [id]);
+    if (rowCount === 0) throw new NotFoundError(`no endpoint with id ${id}`);
+  }
+
+  async append(capture: NewCapture): Promise<StoredCapture> {
+    const { rows } = await this.db.query<{ capture_id: string }>(
+      'SELECT capture_id FROM hookscope_append($1, $2, $3, $4, $5, $6, $7, $8)',
+      [capture.endpointId, this.now(), this.newIdSuffix(), capture.receivedAt, deliveryIdColumn(capture.deliveryId),
+        metaOf(capture), JSON.stringify(capture.headers), capture.body],
+    );
+    return { ...capture, id: (rows[0] as { capture_id: string }).capture_id, replays: [] };
+  }
+
+  async list(endpointId: string, options: ListOptions): Promise<CapturePage> {
+    const total = await this.captureCount(endpointId);
+    if (total === null) throw new NotFoundError(`no endpoint with id ${endpointId}`);
+    const before = options.before ?? null;
+    let items: CaptureSummary[];
+    let more: boolean;
+    if (options.after !== undefined) {
+      // The `limit` oldest captures after the cursor, shown newest first.
+      const { rows } = await this.db.query<SummaryRow & { older: boolean }>(
+        `SELECT ${SUMMARY_COLUMNS}, EXISTS (SELECT 1 FROM captures o WHERE o.endpoint_id = $1 AND o.id <= $2) AS older
+           FROM captures WHERE endpoint_id = $1 AND id > $2 AND ($3::text IS NULL OR id < $3) ORDER BY id LIMIT $4`,
+        [endpointId, options.after, before, options.limit],
+      );
+      items = rows.map(summaryFromRow).reverse();
+      more = rows[0]?.older ?? false;
+    } else {
+      // One row beyond the page tells whether an older page exists.
+      const { rows } = await this.db.query<SummaryRow>(
+        `SELECT ${SUMMARY_COLUMNS} FROM captures WHERE endpoint_id = $1 AND ($2::text IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`,
+        [endpointId, before, options.limit + 1],
+      );
+      more = rows.length > options.limit;
+      items = rows.slice(0, options.limit).map(summaryFromRow);
+    }
+    const last = items[items.length - 1];
+    return { items, nextBefore: more && last ? last.id : null, total };
+  }
+
+  async listAfter(endpointId: string, cursor: string | undefined, limit: number): Promise<CaptureSummary[]> {
+    const { rows } = await this.db.query<SummaryRow>(
+      `SELECT ${SUMMARY_COLUMNS} FROM captures WHERE endpoint_id = $1 AND ($2::text IS NULL OR id > $2) ORDER BY id LIMIT $3`,
+      [endpointId, cursor ?? null, limit],
+    );
+    if (rows.length === 0 && (await this.captureCount(endpointId)) === null) throw new NotFoundError(`no endpoint with id ${endpointId}`);
+    return rows.map(summaryFromRow);
+  }
+
+  async count(endpointId: string): Promise<number> {
+    return (await this.captureCount(endpointId)) ?? 0;
+  }
+
+  async get(id: string): Promise<StoredCapture | null> {
+    const { rows } = await this.db.query<CaptureRow>(
+      `SELECT ${SUMMARY_COLUMNS}, headers, body,
+              COALESCE((SELECT json_agg(r.attempt ORDER BY r.position) FROM capture_replays r WHERE r.capture_id = c.id), '[]') AS replays
+         FROM captures c WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ? captureFromRow(rows[0]) : null;
+  }
+
+  async findByDeliveryId(endpointId: string, deliveryId: string): Promise<string | null> {
+    const { rows } = await this.db.query<{ id: string }>(
+      'SELECT id FROM captures WHERE endpoint_id = $1 AND delivery_id = $2 ORDER BY id LIMIT 1',
+      [endpointId, deliveryIdColumn(deliveryId)],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  async deleteCapture(id: string): Promise<string | null> {
+    return this.db.transaction(async (client) => {
+      const { rows } = await client.query<{ endpoint_id: string }>('SELECT endpoint_id FROM captures WHERE id = $1', [id]);
+      const endpointId = rows[0]?.endpoint_id;
+      if (endpointId === undefined) return null;
+      // Endpoint row first, then captures: the lock order of hookscope_append (no deadlock).
+      await client.query('SELECT 1 FROM endpoints WHERE id = $1 FOR UPDATE', [endpointId]);
+      const { rowCount } = await client.query('DELETE FROM captures WHERE id = $1', [id]);
+      if (!rowCount) return null; // evicted meanwhile
+      await client.query('UPDATE endpoints SET capture_count = capture_count - 1 WHERE id = $1', [endpointId]);
+      return endpointId;
+    });
+  }
+
+  async clearCaptures(endpointId: string): Promise<number> {
+    return this.db.transaction(async (client) => {
+      const { rowCount: found } = await client.query('SELECT 1 FROM endpoints WHERE id = $1 FOR UPDATE', [endpointId]);
+      if (!found) throw new NotFoundError(`no endpoint with id ${endpointId}`);
+      const { rowCount } = await client.query('DELETE FROM captures WHERE endpoint_id = $1', [endpointId]);
+      await client.query('UPDATE endpoints SET capture_count = 0 WHERE id = $1', [endpointId]);
+      return rowCount ?? 0;
+    });
+  }
+
+  async addReplayAttempt(captureId: string, attempt: ReplayAttempt): Promise<void> {
+    try {
+      await this.db.query('INSERT INTO capture_replays (capture_id, attempt) VALUES ($1, $2)', [captureId, JSON.stringify(attempt)]);
+    } catch (error) {
+      if ((error as { code?: string }).code === '23503') throw new NotFoundError(`no capture with id ${captureId}`);
+      throw error;
+    }
+  }
+
+  /** Newest capture id of every endpoint that holds any: where the LISTEN/NOTIFY hub starts. */
+  async latestIds(): Promise<Map<string, string>> {
+    const { rows } = await this.db.query<{ id: string; latest: string | null }>(
+      'SELECT e.id, (SELECT max(c.id) FROM captures c WHERE c.endpoint_id = e.id) AS latest FROM endpoints e',
+    );
+    return new Map(rows.filter((r) => r.latest !== null).map((r) => [r.id, r.latest as string]));
+  }
+
+  private async captureCount(endpointId: string): Promise<number | null> {
+    const { rows } = await this.db.query<{ capture_count: number }>('SELECT capture_count FROM endpoints WHERE id = $1', [endpointId]);
+    return rows[0]?.capture_count ?? null;
+  }
+}
+
+/** Deletes the `excess` oldest captures of an endpoint whose row the caller has locked. */
+async function evictOldest(client: Queryable, endpointId: string, excess: number): Promise<void> {
+  const { rowCount } = await client.query(
+    'DELETE FROM captures WHERE id IN (SELECT id FROM captures WHERE endpoint_id = $1 ORDER BY id LIMIT $2)',
+    [endpointId, excess],
+  );
+  await client.query('UPDATE endpoints SET capture_count = capture_count - $2 WHERE id = $1', [endpointId, rowCount ?? 0]);
+}
