@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { HttpError } from '../errors';
 
 export type BodyResult = { ok: true; body: Buffer } | { ok: false; size: number };
 
@@ -34,7 +35,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
     req.on('error', reject);
     // A client that disconnects mid-body (or is cut off by the request timeout): nothing to store.
     req.on('close', () => {
-      if (!req.complete && !over) reject(new Error('the client went away before the body was complete'));
+      if (!req.complete && !over) reject(new HttpError(400, 'the client went away before the body was complete'));
     });
   });
 }
