@@ -5,10 +5,12 @@ import { createEndpointRoutes } from './api/endpoint-routes';
 import { createErrorHandler } from './api/error-handler';
 import { requireToken } from './api/auth';
 import { createRequestRoutes } from './api/request-routes';
+import { createTestEventRoutes } from './api/test-event-routes';
 import { createReplayRoutes } from './replay/replay-routes';
 import type { ReplayServices } from './replay/services';
 import { createTransferRoutes } from './replay/transfer-routes';
 import { createIngestHandler, type IngestDeps } from './ingest/ingest-handler';
+import type { Metrics } from './metrics';
 import type { Store } from './store/store';
 import type { Hub } from './stream/hub';
 
@@ -27,6 +29,8 @@ export interface AppDeps {
   proxy?: IngestDeps['proxy'];
   /** Replay, bulk replay, export/import; their routes are mounted when given. */
   replay?: ReplayServices;
+  /** Prometheus metrics, served at `/metrics` (token required: labels name endpoint ids) when given. */
+  metrics?: Metrics;
 }
 
 /** Content-Security-Policy of the inspector: no inline script, nothing from elsewhere. */
@@ -47,6 +51,7 @@ export function createApp(deps: AppDeps): Express {
     const ready = await deps.store.ready().catch(() => false);
     res.status(ready ? 200 : 503).json({ ready, store: deps.store.description });
   });
+  if (deps.metrics) app.get('/metrics', requireToken(deps.token), deps.metrics.handler);
 
   const ingest = createIngestHandler(deps);
   app.all('/h/:endpointId', ingest);
@@ -61,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: '2mb', type: ['application/json', 'application/*+json'] }));
   api.use(createEndpointRoutes(deps));
   api.use(createRequestRoutes(deps));
+  api.use(createTestEventRoutes(deps));
   if (deps.replay) api.use(createReplayRoutes(deps.replay));
   api.use((req, res) => {
     res.status(404).json({ error: `no API route ${req.method} /api${req.path}` });

@@ -59,13 +59,26 @@ function splitUrl(url: string): UrlParts | null {
 const join = (p: UrlParts) => `${p.scheme}://${p.host}${p.port ? `:${p.port}` : ''}${p.path}${p.rest}`;
 const defaultPort = (scheme: string) => (scheme === 'https' ? '443' : '80');
 
-/** The URL as received, with and without its default port (what twilio-node's validateRequest tries). */
-export function twilioUrlCandidates(url: string): string[] {
+function portVariants(url: string): string[] {
   const parts = splitUrl(url);
   if (!parts) return [url];
   const withPort = join({ ...parts, port: parts.port || defaultPort(parts.scheme) });
   const withoutPort = parts.port === defaultPort(parts.scheme) ? join({ ...parts, port: '' }) : url;
-  return [...new Set([url, withoutPort, withPort])];
+  return [url, withoutPort, withPort];
+}
+
+/**
+ * The URL as received, with and without its default port, then as `new URL()` normalises it —
+ * the candidates twilio-node's validateRequest tries, in its order.
+ */
+export function twilioUrlCandidates(url: string): string[] {
+  let normalized: string[] = [];
+  try {
+    normalized = portVariants(new URL(url).href);
+  } catch {
+    // not a URL new URL() accepts: the raw candidates only
+  }
+  return [...new Set([...portVariants(url), ...normalized])];
 }
 
 /** What a proxy in front of Hookscope may have changed: scheme, port, trailing slash. */
