@@ -39,8 +39,8 @@ interface Cli {
 }
 
 /** Runs `hookscope forward` as its own process, as a user would. */
-function startCli(endpointId: string, stateFile: string): Cli {
-  const child = spawn(process.execPath, [BIN, 'forward', `${server.url}/h/${endpointId}`, '--to', `${target.url}/local`, '--state', stateFile], {
+function startCli(endpointId: string, stateFile: string, base = server.url): Cli {
+  const child = spawn(process.execPath, [BIN, 'forward', `${base}/h/${endpointId}`, '--to', `${target.url}/local`, '--state', stateFile], {
     env: { ...process.env, HOOKSCOPE_TOKEN: server.token }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -77,13 +77,13 @@ function startCli(endpointId: string, stateFile: string): Cli {
   };
 }
 
-async function newEndpoint(): Promise<string> {
-  return endpointViewSchema.parse(await (await server.api('/api/endpoints', { method: 'POST', json: {} })).json()).id;
+async function newEndpoint(on: TestServer = server): Promise<string> {
+  return endpointViewSchema.parse(await (await on.api('/api/endpoints', { method: 'POST', json: {} })).json()).id;
 }
 
-async function send(endpointId: string, bodies: string[]): Promise<string[]> {
+async function send(endpointId: string, bodies: string[], base = server.url): Promise<string[]> {
   const ids: string[] = [];
-  for (const body of bodies) ids.push(((await (await fetch(`${server.url}/h/${endpointId}`, { method: 'POST', body })).json()) as { id: string }).id);
+  for (const body of bodies) ids.push(((await (await fetch(`${base}/h/${endpointId}`, { method: 'POST', body })).json()) as { id: string }).id);
   return ids;
 }
 
@@ -145,5 +145,31 @@ describe('hookscope forward (guarantee: at least once, in order; a crash repeats
     second.child.kill('SIGTERM');
     await second.exited;
     target.respond((_r, reply) => void reply.end('ok'));
+  });
+
+  it('resumes from its cursor when the connection drops (Hookscope restarted)', async () => {
+    const data = await tempDir('hookscope-forward-restart-');
+    let hookscope = await startTestServer({ data: data.path });
+    const { port } = hookscope;
+    try {
+      const endpointId = await newEndpoint(hookscope);
+      const before = target.received.length;
+      const cli = startCli(endpointId, join(dir.path, 'reconnect.json'), hookscope.url);
+      await cli.line(/caught up/);
+      await send(endpointId, numbered(0, 5), hookscope.url);
+      await target.until(before + 5);
+      await hookscope.close();
+      await cli.line(/reconnecting/);
+      hookscope = await startTestServer({ data: data.path, port });
+      const ids = await send(endpointId, numbered(5, 10), hookscope.url);
+      await target.until(before + 10, 30_000);
+      await cli.line(new RegExp(`${ids[4]} .*→ 200`));
+      expect(target.received.slice(before).map((r) => r.body.toString())).toEqual(numbered(0, 10));
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+    } finally {
+      await hookscope.close();
+      await data.remove();
+    }
   });
 });
