@@ -20,8 +20,11 @@ export interface HmacFailure {
   body: Buffer;
 }
 
-/** Bodies above this are not re-hashed dozens of times: the doctor must not be a DoS lever. */
-export const DOCTOR_MAX_BODY = 256 * 1024; // bytes
+/**
+ * Bodies above this are not re-hashed dozens of times: in enforce mode anyone can send forged
+ * deliveries, and the doctor must not become a CPU lever (~40 HMACs of at most 64 KiB each).
+ */
+export const DOCTOR_MAX_BODY = 64 * 1024; // bytes
 
 const ALGORITHMS: HmacAlgorithm[] = ['sha1', 'sha256', 'sha512'];
 

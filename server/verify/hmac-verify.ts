@@ -113,7 +113,8 @@ export function verifyHmac(delivery: RawDelivery, config: HmacConfig, nowMs: num
   }
   if (keys.length === 0) {
     const verdict = rejected(scheme, config, reading, keys, delivery, nowMs);
-    return { ...verdict, reason: `the configured secret (${unreadable.join(', ')}) is not base64 after its whsec_ prefix, as ${scheme.name} requires` };
+    // The reason reaches the sender in enforce mode: no fingerprint here (it is in the details).
+    return { ...verdict, reason: `the configured secret is not base64 after its whsec_ prefix, as ${scheme.name} requires`, details: { ...verdict.details, unreadableSecrets: unreadable } };
   }
   const match = findMatch(keys, reading.payloads(delivery.body), reading.signatures);
   return match ? accepted(scheme, config, reading, match, delivery, nowMs) : rejected(scheme, config, reading, keys, delivery, nowMs);
