@@ -1,14 +1,16 @@
 import { ConfigError, describeOptions, loadConfig } from './config';
-import { CorruptDataError } from './errors';
+import { CorruptDataError, StoreUnavailableError } from './errors';
 import { startServer } from './serve';
 import { forwardCommand } from './forward/cli-command';
 import { FORWARD_USAGE } from './forward/cli-options';
+import { MIGRATE_USAGE, runMigrateCommand } from './store/postgres/migrate-command';
 
 const USAGE = `usage: hookscope <command> [options]
 
 commands:
   serve      receive webhooks and serve the inspector
   forward    deliver an endpoint's captures to a local URL (hookscope forward --help)
+  migrate    copy a lowdb data folder into PostgreSQL (hookscope migrate --help)
 
 options of serve (each also an environment variable):
 ${describeOptions()}
@@ -42,6 +44,11 @@ async function main(args: string[]): Promise<void> {
     if (rest.includes('--help') || rest.includes('-h')) return void console.log(FORWARD_USAGE);
     return forwardCommand(rest, process.env).then(() => process.exit(0));
   }
+  if (command === 'migrate') {
+    if (rest.includes('--help') || rest.includes('-h')) return void console.log(MIGRATE_USAGE);
+    await runMigrateCommand(rest, (line) => console.log(line));
+    return;
+  }
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     console.log(USAGE);
     return;
@@ -51,7 +58,7 @@ async function main(args: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof CorruptDataError) console.error(`hookscope: ${error.message}`);
+  if (error instanceof ConfigError || error instanceof CorruptDataError || error instanceof StoreUnavailableError) console.error(`hookscope: ${error.message}`);
   else console.error('hookscope: failed to start:', error);
   process.exit(1);
 });

@@ -23,6 +23,10 @@ const configSchema = z.object({
   publicUrl: z.url().optional(),
   store: z.enum(['lowdb', 'postgres']).default('lowdb'),
   databaseUrl: z.string().optional(),
+  /** PostgreSQL connections per instance (instances × this must stay under the server's max_connections). */
+  databasePoolMax: z.coerce.number().int().min(1).max(500).default(10),
+  /** PostgreSQL: longest a statement or a wait for a connection may take before a 503, ms. */
+  databaseTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** Slow clients: time allowed to send the headers, ms. */
   headersTimeoutMs: z.coerce.number().int().min(1000).max(600_000).default(15_000),
   /** Slow clients: time allowed for the whole request, ms. */
@@ -43,6 +47,8 @@ const FLAGS: Record<keyof Config, { flag: string; env: string }> = {
   publicUrl: { flag: 'public-url', env: 'HOOKSCOPE_PUBLIC_URL' },
   store: { flag: 'store', env: 'HOOKSCOPE_STORE' },
   databaseUrl: { flag: 'database-url', env: 'HOOKSCOPE_DATABASE_URL' },
+  databasePoolMax: { flag: 'database-pool-max', env: 'HOOKSCOPE_DATABASE_POOL_MAX' },
+  databaseTimeoutMs: { flag: 'database-timeout', env: 'HOOKSCOPE_DATABASE_TIMEOUT' },
   headersTimeoutMs: { flag: 'headers-timeout', env: 'HOOKSCOPE_HEADERS_TIMEOUT' },
   requestTimeoutMs: { flag: 'request-timeout', env: 'HOOKSCOPE_REQUEST_TIMEOUT' },
   replayAllow: { flag: 'replay-allow', env: 'HOOKSCOPE_REPLAY_ALLOW' },

@@ -4,10 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from './app';
 import { buildEndpoint } from './api/endpoint-config';
 import type { Config } from './config';
+import { ConflictError } from './errors';
+import { createMetrics } from './metrics';
 import { createReplayServices, type ReplayServices, type ReplayServicesOptions } from './replay/services';
 import { LowdbStore } from './store/lowdb-store';
+import { PostgresStore } from './store/postgres/postgres-store';
 import type { Store } from './store/store';
 import { LocalHub, type Hub } from './stream/hub';
+import { PgHub } from './stream/pg-hub';
 import { attachStream, type StreamOptions, type StreamServer } from './stream/stream-server';
 import { resolveToken } from './token';
 
@@ -46,15 +50,22 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const { config } = options;
   const now = options.now ?? Date.now;
   const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
-  const store = options.store ?? (await openStore(config, log));
-  const hub = options.hub ?? new LocalHub();
+  const metrics = createMetrics();
+  const opened = options.store ?? (await openStore(config, log));
+  const hub = options.hub ?? (await openHub(opened, log));
+  const store = metrics.instrumentStore(opened);
   const { token } = await resolveToken(config.data, config.token);
-  if ((await store.listEndpoints()).length === 0) await store.createEndpoint(buildEndpoint('default', {}, now()));
+  if ((await store.listEndpoints()).length === 0) {
+    // Instances sharing a database may start together: one of them creates it.
+    await store.createEndpoint(buildEndpoint('default', {}, now())).catch((error: unknown) => {
+      if (!(error instanceof ConflictError)) throw error;
+    });
+  }
 
   const replay = createReplayServices({ store, hub, replayAllow: config.replayAllow, publicUrl: config.publicUrl, now, log, ...options.replay });
   const app = createApp({
     store, hub, token, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, now, log, webDir: DEFAULT_WEB_DIR,
-    replay, onStored: replay.forwarder.onStored, proxy: replay.proxy,
+    replay, onStored: replay.forwarder.onStored, proxy: replay.proxy, metrics,
   });
   const http = createServer(
     { headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, keepAliveTimeout: 5000, connectionsCheckingInterval: 1000 },
@@ -62,6 +73,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   );
   http.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket));
   const stream = attachStream(http, { store, hub, token, ...options.stream });
+  metrics.watch({ streamClients: () => stream.clients, forwardQueue: () => replay.forwarder.pending });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());
@@ -90,9 +102,20 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   return { url: `http://${shownHost}:${port}`, port, token, store, hub, http, stream, replay, close };
 }
 
-async function openStore(config: Config, log: (message: string) => void): Promise<Store> {
-  if (config.store === 'postgres') throw new Error('the postgres store is not available in this build');
+async function openStore(config: Config, log: (message: string, error?: unknown) => void): Promise<Store> {
+  if (config.store === 'postgres') {
+    return PostgresStore.open({
+      connectionString: config.databaseUrl as string, max: config.databasePoolMax,
+      connectTimeoutMs: config.databaseTimeoutMs, statementTimeoutMs: config.databaseTimeoutMs, log,
+    });
+  }
   return LowdbStore.open({ dir: config.data, warn: log });
+}
+
+/** Instances sharing a PostgreSQL store share events through it; otherwise one process is all. */
+async function openHub(store: Store, log: (message: string, error?: unknown) => void): Promise<Hub> {
+  if (store instanceof PostgresStore) return PgHub.start({ feed: store, connectionString: store.connectionString, log });
+  return new LocalHub();
 }
 
 /** Malformed requests, oversize header sets and slow clients get a JSON error, never a crash. */

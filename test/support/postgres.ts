@@ -2,12 +2,13 @@
 // free loopback port, its unix socket inside that folder, never a shared server. Debian installs
 // the binaries in /usr/lib/postgresql/<version>/bin, off PATH; as root they must run as an
 // unprivileged user (PostgreSQL refuses root), so they run as `postgres` through runuser.
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 
@@ -123,6 +124,49 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     async dispose() {
       await exec('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface HookscopeProcess {
+  url: string;
+  child: ChildProcess;
+  /** Output so far (for failure messages). */
+  output(): string;
+  /** Resolves when the process has exited. */
+  exited: Promise<number | null>;
+  /** SIGTERM and wait (no-op once exited). */
+  stop(): Promise<void>;
+}
+
+const BIN = fileURLToPath(new URL('../../bin/hookscope.js', import.meta.url));
+
+/** `hookscope serve` as a child process on a free port; resolves once it listens. */
+export async function spawnHookscope(args: string[], env: Record<string, string> = {}): Promise<HookscopeProcess> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/[^\s]+)/.exec(output);
+      if (match) resolve(match[1] as string);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    void exited.then((code) => reject(new Error(`hookscope exited (${code}) before listening:\n${output}`)));
+  });
+  return {
+    url,
+    child,
+    output: () => output,
+    exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
     },
   };
 }

@@ -30,11 +30,14 @@ type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 export class PostgresStore implements Store {
   readonly description: string;
   readonly db: Database;
+  /** Where the database is (the LISTEN/NOTIFY hub opens its own connection there). */
+  readonly connectionString: string;
   private readonly now: () => number;
   private readonly newIdSuffix: () => string;
 
   private constructor(options: PostgresStoreOptions) {
     this.description = describeDatabase(options.connectionString);
+    this.connectionString = options.connectionString;
     this.db = new Database(options);
     this.now = options.now ?? Date.now;
     this.newIdSuffix = options.newIdSuffix ?? randomIdSuffix;
@@ -52,13 +55,16 @@ export class PostgresStore implements Store {
     return store;
   }
 
+  /** A round trip to the database within 2 s (a probe must answer even when the network hangs). */
   async ready(): Promise<boolean> {
     if (this.db.isClosed) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 2_000)));
+    const probe = this.db.query('SELECT 1').then(() => true, () => false);
     try {
-      await this.db.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
+      return await Promise.race([probe, timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
