@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sign as octokitSign } from '@octokit/webhooks-methods';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
@@ -83,6 +83,25 @@ describe('observe vs enforce', () => {
     const res = await server.api('/api/endpoints', { method: 'POST', json: { verify: { mode: 'enforce', jwt: { key: { type: 'jwk', value: await exportJWK(publicKey) }, algorithms: ['HS256'] } } } });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toContain('key confusion');
+  });
+});
+
+describe('repeated signature headers', () => {
+  it('reads two X-Hub-Signature-256 lines as two signatures (Node would join them into one mangled value)', async () => {
+    const endpoint = await createEndpoint(server, { verify: { mode: 'enforce', hmac: { preset: 'github', secret: 'repeat-secret' } } });
+    const good = await octokitSign('repeat-secret', body);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${server.url}/h/${endpoint.id}`, {
+        method: 'POST',
+        headers: { 'X-Hub-Signature-256': [`sha256=${'0'.repeat(64)}`, good] }, // two header lines on the wire
+      }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    expect(status).toBe(200);
   });
 });
 
