@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'ws';
 import type { CaptureSummary, CaptureView } from '../../shared/capture';
 import type { Endpoint } from '../../shared/endpoint';
-import { serverMessageSchema, STREAM_CLOSE_UNAUTHORIZED } from '../../shared/stream';
+import { serverMessageSchema, STREAM_CLOSE_UNAUTHORIZED, type ServerMessage } from '../../shared/stream';
 import { toAttempt } from '../replay/attempt';
 import { createSender, type SendOutcome } from '../replay/http-send';
 import { decodeBody } from '../replay/outgoing';
@@ -101,24 +101,13 @@ export class ForwardCli {
       ws.on('ping', alive);
       ws.on('message', (data) => {
         alive();
-        const message = serverMessageSchema.safeParse(JSON.parse(data.toString()));
-        if (!message.success) return;
-        const m = message.data;
-        if (m.type === 'ready') {
-          ready = true;
-          ws.send(JSON.stringify({ type: 'subscribe', subscriptions: [{ endpointId: this.options.endpointId, ...(this.state.cursor && { cursor: this.state.cursor }) }] }));
-        } else if (m.type === 'capture' && m.capture.endpointId === this.options.endpointId) {
-          this.queue.push({ generation, capture: m.capture });
-          if (this.queue.length >= PAUSE_AT) ws.pause();
-          this.wake?.();
-        } else if (m.type === 'caught-up') {
-          this.deps.print('caught up; waiting for new deliveries');
-        } else if (m.type === 'endpoint-deleted' && m.endpointId === this.options.endpointId) {
-          this.deps.print('the endpoint was deleted; stopping');
-          this.stop();
-        } else if (m.type === 'error') {
-          this.deps.print(`server: ${m.message}`);
+        let parsed;
+        try {
+          parsed = serverMessageSchema.safeParse(JSON.parse(data.toString()));
+        } catch {
+          return; // not JSON: nothing this client understands
         }
+        if (parsed.success && this.onMessage(ws, generation, parsed.data)) ready = true;
       });
       ws.on('error', (error) => this.deps.print(`connection: ${error.message}`));
       ws.on('close', (code, reason) => {
@@ -130,6 +119,27 @@ export class ForwardCli {
         resolve(ready);
       });
     });
+  }
+
+  /** Handles one stream message; true for `ready` (the token was accepted). */
+  private onMessage(ws: WebSocket, generation: number, m: ServerMessage): boolean {
+    if (m.type === 'ready') {
+      ws.send(JSON.stringify({ type: 'subscribe', subscriptions: [{ endpointId: this.options.endpointId, ...(this.state.cursor && { cursor: this.state.cursor }) }] }));
+      return true;
+    }
+    if (m.type === 'capture' && m.capture.endpointId === this.options.endpointId) {
+      this.queue.push({ generation, capture: m.capture });
+      if (this.queue.length >= PAUSE_AT) ws.pause();
+      this.wake?.();
+    } else if (m.type === 'caught-up') {
+      this.deps.print('caught up; waiting for new deliveries');
+    } else if (m.type === 'endpoint-deleted' && m.endpointId === this.options.endpointId) {
+      this.deps.print('the endpoint was deleted; stopping');
+      this.stop();
+    } else if (m.type === 'error') {
+      this.deps.print(`server: ${m.message}`);
+    }
+    return false;
   }
 
   private async deliverLoop(): Promise<void> {

@@ -33,10 +33,11 @@ function headerArgs(request: OutgoingRequest, hasBody: boolean): string[] {
 export function curlCommand(request: OutgoingRequest, fileStem: string): CurlCommand {
   const hasBody = request.body.length > 0;
   const method = request.method.toUpperCase();
-  const parts = ['curl', '--silent', '--show-error', '--globoff', '--http1.1'];
-  if (method === 'HEAD') parts.push('--head');
-  else if (!(method === 'GET' && !hasBody) && !(method === 'POST' && hasBody)) parts.push('-X', shellQuote(request.method));
-  parts.push(shellQuote(request.url), ...headerArgs(request, hasBody));
+  const first = ['curl --silent --show-error --globoff --http1.1'];
+  if (method === 'HEAD') first.push('--head');
+  else if (!(method === 'GET' && !hasBody) && !(method === 'POST' && hasBody)) first.push(`-X ${shellQuote(request.method)}`);
+  first.push(shellQuote(request.url));
+  const parts = [first.join(' '), ...headerArgs(request, hasBody)];
   if (!hasBody) return { command: parts.join(' \\\n  '), binaryBody: false };
   const text = inlineText(request.body);
   if (text !== null) {
