@@ -11,6 +11,12 @@ export function formatBytes(bytes: number): string {
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
+// Intl formatters are costly to create: one each, reused for every row.
+const DATE = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric' });
+const EXACT = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
+});
+
 /** `just now`, `42s ago`, `5m ago`, `3h ago`, `2d ago`, then a date. */
 export function formatRelative(at: number, now: number): string {
   const seconds = Math.max(0, Math.round((now - at) / 1000));
@@ -22,15 +28,13 @@ export function formatRelative(at: number, now: number): string {
   if (hours < 24) return `${hours}h ago`;
   const days = Math.floor(hours / 24);
   if (days < 7) return `${days}d ago`;
-  return new Date(at).toLocaleDateString(undefined, { month: 'short', day: 'numeric', year: 'numeric' });
+  return DATE.format(at);
 }
 
 /** Exact local time with milliseconds and the UTC instant, for hovers and the overview. */
 export function formatExact(at: number): string {
   const date = new Date(at);
-  const local = date.toLocaleString(undefined, {
-    year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
-  });
+  const local = EXACT.format(date);
   return `${local}.${String(date.getMilliseconds()).padStart(3, '0')} (${date.toISOString()})`;
 }
 
