@@ -1,6 +1,7 @@
 import { captureListSchema, captureViewSchema, type CaptureView } from '../../shared/capture';
 import { endpointViewSchema, type EndpointView } from '../../shared/endpoint';
 import type { ReportedAttempt } from '../../shared/replay';
+import { ConfigError } from '../config';
 
 /** The admin API calls `hookscope forward` makes, every answer parsed with the shared schemas. */
 export class ForwardApi {
@@ -14,11 +15,12 @@ export class ForwardApi {
 
   private async json(path: string): Promise<unknown> {
     const res = await this.call(path);
+    if (res.status === 401 || res.status === 404) throw new ConfigError(`${this.base}/api${path} answered ${res.status}: ${await res.text()}`);
     if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
     return res.json();
   }
 
-  /** The endpoint (secrets masked). */
+  /** The endpoint (secrets masked). ConfigError for a wrong token or an unknown endpoint (retrying cannot help). */
   async endpoint(id: string): Promise<EndpointView> {
     return endpointViewSchema.parse(await this.json(`/endpoints/${encodeURIComponent(id)}`));
   }

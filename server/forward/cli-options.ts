@@ -26,7 +26,7 @@ resuming after restarts and disconnects from a cursor kept in a state file.
 const optionsSchema = z.object({
   endpointUrl: z.url({ protocol: /^https?$/, message: 'the first argument must be the endpoint URL, e.g. https://hooks.example.com/h/<id>' }),
   to: z.url({ protocol: /^https?$/, message: '--to must be an http(s) URL' }),
-  token: z.string().min(16, 'a token (--token or HOOKSCOPE_TOKEN) of at least 16 characters is required'),
+  token: z.string({ error: 'a token is required: --token or HOOKSCOPE_TOKEN' }).min(16, 'the token has at least 16 characters'),
   state: z.string().min(1).optional(),
   fromStart: z.boolean(),
   headers: z.record(z.string(), z.string().nullable()),

@@ -9,6 +9,7 @@ import { decodeBody } from '../replay/outgoing';
 import { prepareReplay } from '../replay/replay-one';
 import { parseAllowList } from '../replay/target-guard';
 import type { StoredCapture } from '../store/store';
+import { ConfigError } from '../config';
 import { ForwardApi } from './cli-api';
 import type { ForwardCliOptions } from './cli-options';
 import { loadState, saveState, type ForwardState } from './cli-state';
@@ -49,8 +50,7 @@ export class ForwardCli {
 
   /** Runs until stop(): connects, reconnects with backoff, delivers. */
   async run(): Promise<void> {
-    this.endpoint = await this.api.endpoint(this.options.endpointId);
-    this.state = (await loadState(this.options.stateFile)) ?? (await this.firstState());
+    if (!(await this.setUp())) return this.sender.close();
     this.deps.print(`forwarding ${this.options.endpointUrl} → ${this.options.to} (state ${this.options.stateFile}, cursor ${this.state.cursor ?? 'start'})`);
     const worker = this.deliverLoop();
     for (let failures = 0; !this.stopping; ) {
@@ -71,6 +71,23 @@ export class ForwardCli {
     this.stopController.abort();
     this.ws?.close(1000, 'forwarder stopping');
     this.wake?.();
+  }
+
+  /** Reads the endpoint and the state, retrying while Hookscope is unreachable; false when stopped first. Rejects with ConfigError when retrying cannot help. */
+  private async setUp(): Promise<boolean> {
+    for (let tries = 1; !this.stopping; tries += 1) {
+      try {
+        this.endpoint = await this.api.endpoint(this.options.endpointId);
+        this.state = (await loadState(this.options.stateFile)) ?? (await this.firstState());
+        return true;
+      } catch (error) {
+        if (error instanceof ConfigError) throw error;
+        const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
+        this.deps.print(`cannot reach ${this.options.base} (${cause}); retrying`);
+        await sleep(Math.min(30_000, 500 * 2 ** Math.min(tries, 6)), undefined, { signal: this.stopController.signal }).catch(() => undefined);
+      }
+    }
+    return false;
   }
 
   private async firstState(): Promise<ForwardState> {
