@@ -81,7 +81,8 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const bin = findPostgresBin();
   if (!bin) throw new Error('PostgreSQL is not installed');
   const user = await serverUser();
-  const dir = await mkdtemp(join(tmpdir(), 'hookscope-pg-'));
+  // As root the folder must be reachable by the server's user: /tmp is, a private TMPDIR may not be.
+  const dir = await mkdtemp(join(user ? '/tmp' : tmpdir(), 'hookscope-pg-'));
   if (user) {
     const { stdout } = await run('id', ['-u', user]);
     const { stdout: gid } = await run('id', ['-g', user]);
@@ -90,7 +91,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const exec = (tool: string, args: string[]) =>
     user ? run('runuser', ['-u', user, '--', join(bin, tool), ...args]) : run(join(bin, tool), args);
   const data = join(dir, 'data');
-  await exec('initdb', ['-D', data, '-A', 'trust', '-U', 'hookscope', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+  await exec('initdb', ['-D', data, '-A', 'trust', '-U', 'hookscope', '-E', 'UTF8', '--no-locale', '--no-sync', '--no-instructions']);
   const port = await freePort();
   // fsync off: a throwaway cluster; durability of Hookscope itself is what the tests check.
   const settings = [
