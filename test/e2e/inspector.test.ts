@@ -1,6 +1,7 @@
 // The inspector end to end: a real server in-process, Debian's Chromium, real deliveries.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summaryOf } from '../../server/store/capture-record';
 import { startTestServer, TEST_TOKEN, type TestServer } from '../support/test-server';
 import { launchChromium, rowIds, screenshot, watchPage } from './support/browser';
 import { deliver, githubSignature } from './support/webhooks';
@@ -169,13 +170,44 @@ describe('inspector', () => {
     await page.locator(`[data-capture-id="${held}"]`).waitFor();
   });
 
+  it('marks schema issues on their paths in the JSON tree', async () => {
+    // The verdict is set on a stored capture directly: this checks the inspector, not the validator.
+    const endpointId = ingestUrl.split('/h/')[1] as string;
+    const body = Buffer.from(JSON.stringify({ type: 'order.paid', order: { items: [{ sku: 'A-1', qty: 'two' }] } }));
+    const stored = await server.store.append({
+      endpointId, receivedAt: Date.now(), method: 'POST', path: '/schema', query: '', peer: '127.0.0.1',
+      headers: [['Content-Type', 'application/json']], body, size: body.length, contentType: 'application/json', reply: { status: 200 },
+      verdicts: {
+        signature: { status: 'missing', scheme: 'hmac:github', reason: 'no X-Hub-Signature-256 header', hint: 'GitHub only signs when the webhook has a secret' },
+        schema: { status: 'invalid', eventType: 'order.paid', catalog: 'custom', issues: [
+          { path: 'order.items[0].qty', message: 'Expected number, received string' },
+          { path: 'order.currency', message: 'Required' },
+        ] },
+      },
+      deliveryId: null, duplicateOf: null,
+    });
+    await server.hub.publish({ type: 'capture', capture: summaryOf(stored) });
+    await page.locator(`[data-capture-id="${stored.id}"]`).click();
+    await page.getByRole('tab', { name: /Verification/ }).click();
+    expect(await page.getByRole('region', { name: 'Signature verdict' }).textContent()).toContain('GitHub only signs');
+    await page.getByRole('region', { name: 'Schema verdict' }).getByRole('button', { name: 'order.items[0].qty' }).click();
+    const issues = page.locator('.json-line--issue');
+    await expect.poll(() => issues.count()).toBe(2);
+    expect(await page.getByTestId('json-tree').getByRole('note').allTextContents()).toEqual([
+      '⚠ currency: Required', '⚠ Expected number, received string',
+    ]);
+    expect(await issues.nth(1).textContent()).toContain('"qty": "two"');
+    await screenshot(page, '06-schema-issues');
+  });
+
   it('stays usable on a narrow window and never opened a dialog or threw', async () => {
     await page.setViewportSize({ width: 420, height: 800 });
     await page.locator('[role="option"]').first().click();
     await page.getByRole('button', { name: 'Back to requests' }).waitFor();
-    await screenshot(page, '06-narrow-detail');
+    await screenshot(page, '07-narrow-detail');
     await page.getByRole('button', { name: 'Back to requests' }).click();
     await page.getByRole('button', { name: 'Show endpoints' }).click();
+    await page.waitForTimeout(300); // the drawer slides in
     await screenshot(page, '07-narrow-nav');
     await page.setViewportSize({ width: 1280, height: 800 });
     expect(seen.dialogs).toEqual([]);

@@ -52,7 +52,7 @@ export function Workspace({ endpoint, store, status, onOpenSettings, onToggleNav
 
   const pick = (id: string, open: boolean) => {
     setSelection({ id, pinned: true });
-    if (open) setDetailOpen(true);
+    if (open && narrow) setDetailOpen(true); // wide screens show list and detail side by side
   };
   const move = (delta: number) => {
     if (visible.length === 0) return;
