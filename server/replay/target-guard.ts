@@ -1,5 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
+import { ConfigError } from '../config';
 import { HttpError } from '../errors';
 
 /**
@@ -47,7 +48,7 @@ export function isMetadataTarget(host: string): boolean {
   return METADATA_NAMES.has(normalized) || inList(metadataAddresses, normalized);
 }
 
-/** Parses the `--replay-allow` setting: comma- or space-separated hosts, `*.domain` wildcards, addresses, CIDRs. Throws on a malformed entry. */
+/** Parses the `--replay-allow` setting: comma- or space-separated hosts, `*.domain` wildcards, addresses, CIDRs. ConfigError on a malformed entry. */
 export function parseAllowList(setting: string): TargetPolicy {
   const hosts: string[] = [];
   const addresses = new BlockList();
@@ -60,7 +61,7 @@ export function parseAllowList(setting: string): TargetPolicy {
     const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
     if (prefix !== undefined) {
       const bits = Number(prefix);
-      if (isIP(address) === 0 || !/^\d+$/.test(prefix) || bits > (family === 'ipv6' ? 128 : 32)) throw new Error(`replay allow-list: "${entry}" is not a valid CIDR`);
+      if (isIP(address) === 0 || !/^\d+$/.test(prefix) || bits > (family === 'ipv6' ? 128 : 32)) throw new ConfigError(`--replay-allow / HOOKSCOPE_REPLAY_ALLOW: "${entry}" is not a valid CIDR`);
       addresses.addSubnet(address, bits, family);
     } else if (isIP(address) !== 0) {
       addresses.addAddress(address, family);
@@ -69,7 +70,7 @@ export function parseAllowList(setting: string): TargetPolicy {
       hosts.push(address);
       if (METADATA_NAMES.has(address)) explicitNames.add(address);
     } else {
-      throw new Error(`replay allow-list: "${entry}" is neither a host name, an address nor a CIDR`);
+      throw new ConfigError(`--replay-allow / HOOKSCOPE_REPLAY_ALLOW: "${entry}" is neither a host name, an address nor a CIDR`);
     }
   }
   return { restricted: entries.length > 0, hosts, addresses, explicitNames, explicitAddresses };
