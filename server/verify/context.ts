@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { BoundedCache } from './bounded-cache';
 import { JwksCache } from './jwks-cache';
+import { VerifiedTokenCache } from './jwt-cache';
 import type { ParsedKey } from './public-keys';
 
 /** What verification needs from outside: a clock, and caches that live as long as the app. */
@@ -10,6 +11,8 @@ export interface VerifyContext {
   publicKeys?: BoundedCache<string, ParsedKey>;
   /** JSON Web Key Sets by URL. */
   jwks?: JwksCache;
+  /** Tokens already verified under a config (senders reuse tokens). */
+  jwtTokens?: VerifiedTokenCache;
 }
 
 /** A fully provisioned context. */
@@ -28,13 +31,14 @@ export function createVerifyContext(options: VerifyContextOptions): VerifyRuntim
   return {
     now: options.now,
     publicKeys: new BoundedCache<string, ParsedKey>(256),
+    jwtTokens: new VerifiedTokenCache(),
     jwks: new JwksCache({ now: options.now, ...(options.fetch && { fetch: options.fetch }), ...(options.jwksCooldownMs !== undefined && { cooldownMs: options.jwksCooldownMs }) }),
   };
 }
 
 /** Fills in caches a caller left out (unit tests pass only a clock). */
 export function runtimeOf(context: VerifyContext): VerifyRuntime {
-  if (context.publicKeys && context.jwks) return context as VerifyRuntime;
+  if (context.publicKeys && context.jwks && context.jwtTokens) return context as VerifyRuntime;
   const runtime = createVerifyContext({ now: context.now });
   return { ...runtime, ...context } as VerifyRuntime;
 }

@@ -88,6 +88,8 @@ function refuseByHeader(header: ProtectedHeaderParameters, allowed: string[], ke
 export async function verifyJwt(delivery: RawDelivery, config: JwtConfig, runtime: VerifyRuntime): Promise<SignatureVerdict> {
   const extracted = extractToken(delivery, config);
   if ('missing' in extracted) return { status: 'missing', scheme: SCHEME, reason: extracted.missing };
+  const cached = runtime.jwtTokens.get(config, extracted.token, runtime.now());
+  if (cached) return accepted(delivery, config, cached.header, cached.payload, 'the configured key (this same token verified earlier; its times checked again)');
   const { header, claims } = peek(extracted.token);
   const ignored = header ? KEY_POINTER_HEADERS.filter((name) => name in header) : [];
   const details = (verified: boolean): Record<string, unknown> => ({
@@ -106,6 +108,13 @@ export async function verifyJwt(delivery: RawDelivery, config: JwtConfig, runtim
     const explained = await explainJwtError(error, { config, header, claims, nowMs: runtime.now(), runtime }, extracted.token);
     return { status: explained.status, scheme: SCHEME, reason: explained.reason, ...(explained.hint && { hint: explained.hint }), details: details(false) };
   }
+  runtime.jwtTokens.remember(config, extracted.token, header, payload, runtime.now());
+  return accepted(delivery, config, header, payload, `the ${key.description}`);
+}
+
+/** The verdict for a token whose signature and claims verified: valid unless the body-hash claim disagrees. */
+function accepted(delivery: RawDelivery, config: JwtConfig, header: ProtectedHeaderParameters, payload: JWTPayload, by: string): SignatureVerdict {
+  const details = { token: { header, claims: payload, verified: true } };
   if (config.bodyHashClaim) {
     const claimed = payload[config.bodyHashClaim];
     if (typeof claimed !== 'string' || !sameText(claimed.toLowerCase(), sha256Hex(delivery.body))) {
@@ -113,9 +122,9 @@ export async function verifyJwt(delivery: RawDelivery, config: JwtConfig, runtim
         status: 'invalid',
         scheme: SCHEME,
         reason: typeof claimed === 'string' ? `the token is genuine, but its ${config.bodyHashClaim} claim is not the SHA-256 of the body: the body was changed, or the token belongs to another delivery` : `the token has no ${config.bodyHashClaim} claim binding it to the body`,
-        details: details(true),
+        details,
       };
     }
   }
-  return { status: 'valid', scheme: SCHEME, reason: `${header.alg} token verified with the ${key.description}${payload.iss ? ` (iss ${payload.iss})` : ''}`, details: details(true) };
+  return { status: 'valid', scheme: SCHEME, reason: `${String(header.alg)} token verified with ${by}${payload.iss ? ` (iss ${payload.iss})` : ''}`, details };
 }

@@ -100,6 +100,27 @@ describe('JWT with typed keys', () => {
   });
 });
 
+describe('reused tokens', () => {
+  it('skips the signature for a token already verified, but still checks exp, the config and the body hash on every delivery', async () => {
+    const rsa = await generateKeyPair('RS256', { extractable: true });
+    const pem = await exportSPKI(rsa.publicKey);
+    const config = verifyConfig({ mode: 'enforce', jwt: { key: { type: 'pem', value: pem }, bodyHashClaim: 'body_sha256' } });
+    let now = NOW_MS;
+    const context = createVerifyContext({ now: () => now });
+    const jwt = await token({ body_sha256: createHash('sha256').update(body).digest('hex') }, 'RS256', rsa.privateKey);
+    const first = await verifyDelivery(bearer(jwt), config, context);
+    expect(first.status).toBe('valid');
+    const again = await verifyDelivery(bearer(jwt), config, context);
+    expect(again).toMatchObject({ status: 'valid', reason: expect.stringContaining('verified earlier') });
+    const otherBody = await verifyDelivery(delivery({ body: '{"x":1}', headers: [['Authorization', `Bearer ${jwt}`]] }), config, context);
+    expect(otherBody.status).toBe('invalid');
+    const stricter = verifyConfig({ mode: 'enforce', jwt: { key: { type: 'pem', value: pem }, bodyHashClaim: 'body_sha256', audience: 'someone-else' } });
+    expect((await verifyDelivery(bearer(jwt), stricter, context)).status).toBe('invalid');
+    now += 301_000 + 30_000; // past exp + tolerance
+    expect((await verifyDelivery(bearer(jwt), config, context)).status).toBe('expired');
+  });
+});
+
 describe('JWT with a JWKS URL', () => {
   let server: Server;
   let jwks: { keys: JWK[] } = { keys: [] };
