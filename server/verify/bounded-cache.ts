@@ -16,6 +16,18 @@ export class BoundedCache<K, V> {
     return value;
   }
 
+  /** The cached value, or undefined; a miss stores nothing. */
+  peek(key: K): V | undefined {
+    return this.entries.get(key);
+  }
+
+  /** Stores a value, forgetting the oldest entry when full. */
+  set(key: K, value: V): void {
+    this.entries.delete(key);
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as K);
+    this.entries.set(key, value);
+  }
+
   /** Forgets one key. */
   delete(key: K): void {
     this.entries.delete(key);

@@ -19,7 +19,7 @@ interface Entry {
  * and a failing hit falls back to the full verification, which explains the failure.
  */
 export class VerifiedTokenCache {
-  private readonly entries = new BoundedCache<string, Entry | null>(1024);
+  private readonly entries = new BoundedCache<string, Entry>(1024);
 
   private static keyOf(config: JwtConfig, token: string): string {
     return `${JSON.stringify(config)}\u0000${token}`;
@@ -28,7 +28,7 @@ export class VerifiedTokenCache {
   /** The cached verification of `token` under `config`, if it is still trusted and its times still hold. */
   get(config: JwtConfig, token: string, nowMs: number): Entry | null {
     const key = VerifiedTokenCache.keyOf(config, token);
-    const entry = this.entries.get(key, () => null);
+    const entry = this.entries.peek(key);
     if (!entry) return null;
     if (nowMs - entry.verifiedAt > TRUST_MS || !timesHold(entry.payload, config, nowMs)) {
       this.entries.delete(key);
@@ -39,9 +39,7 @@ export class VerifiedTokenCache {
 
   /** Remembers a token that fully verified under `config`. */
   remember(config: JwtConfig, token: string, header: ProtectedHeaderParameters, payload: JWTPayload, nowMs: number): void {
-    const key = VerifiedTokenCache.keyOf(config, token);
-    this.entries.delete(key);
-    this.entries.get(key, () => ({ verifiedAt: nowMs, header, payload }));
+    this.entries.set(VerifiedTokenCache.keyOf(config, token), { verifiedAt: nowMs, header, payload });
   }
 }
 
