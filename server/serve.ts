@@ -79,6 +79,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     http.listen(config.port, config.host, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
+  void replay.forwarder.resume().then(
+    (count) => count > 0 && log(`forward rules: resuming ${count} unsettled deliveries`),
+    (error: unknown) => log('forward rules: resuming unsettled deliveries failed', error),
+  );
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 
   let closing: Promise<void> | null = null;

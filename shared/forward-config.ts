@@ -14,5 +14,10 @@ export const forwardConfigSchema = z.object({
   maxAttempts: z.number().int().min(1).max(20).optional(),
   /** Append the delivery's sub-path and query to `url` (default true). */
   appendPath: z.boolean().optional(),
+  /**
+   * Set by the server when the rule is created or its url/mode changes, ms since epoch: deliveries
+   * received since then are forwarded, and those still unsettled are picked up again after a restart.
+   */
+  since: z.number().int().optional(),
 });
 export type ForwardConfig = z.infer<typeof forwardConfigSchema>;

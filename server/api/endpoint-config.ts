@@ -23,7 +23,7 @@ export function buildEndpoint(id: string, input: CreateEndpoint, now: number): E
       retention: input.retention ?? {},
       verify: input.verify ?? { mode: 'off' },
       schema: input.schema ?? { mode: 'off' },
-      forward: input.forward ?? null,
+      forward: stampForward(input.forward ?? null, null, now),
     },
     'endpoint',
   );
@@ -38,7 +38,7 @@ export function applyUpdate(previous: Endpoint, input: CreateEndpoint, now: numb
     ...(input.retention !== undefined && { retention: { ...previous.retention, ...input.retention } }),
     ...(input.verify !== undefined && { verify: input.verify }),
     ...(input.schema !== undefined && { schema: input.schema }),
-    ...(input.forward !== undefined && { forward: input.forward }),
+    ...(input.forward !== undefined && { forward: stampForward(input.forward, previous.forward, now) }),
     updatedAt: now,
   };
   return restoreMaskedSecrets(parseBody(endpointSchema, merged, 'endpoint'), previous);
@@ -47,4 +47,11 @@ export function applyUpdate(previous: Endpoint, input: CreateEndpoint, now: numb
 /** The endpoint as the API and stream show it. */
 export function endpointView(endpoint: Endpoint, captureCount: number): EndpointView {
   return { ...maskSecrets(endpoint), captureCount, ingestPath: `/h/${endpoint.id}` };
+}
+
+/** A new or retargeted forward rule starts now; an unchanged one keeps its start (never the client's). */
+function stampForward(next: Endpoint['forward'], previous: Endpoint['forward'], now: number): Endpoint['forward'] {
+  if (next === null) return null;
+  const same = previous !== null && previous.url === next.url && previous.mode === next.mode && previous.since !== undefined;
+  return { ...next, since: same ? previous.since : now };
 }

@@ -41,8 +41,8 @@ export function retryable(attempt: ReplayAttempt): boolean {
 /**
  * `async` forward rules: after a delivery is stored (the sender already has its answer), it is sent
  * to the rule's URL, retried with exponential backoff up to `maxAttempts`, every attempt recorded on
- * the capture and pushed on the stream. The queue lives in memory: deliveries waiting when the
- * server stops are not forwarded after a restart (`hookscope forward` keeps a durable cursor).
+ * the capture and pushed on the stream. The queue lives in memory; the attempts recorded on the
+ * captures are the durable state, from which `resume` picks up unsettled deliveries after a restart.
  */
 export class AsyncForwarder {
   private queue: Job[] = [];
@@ -65,6 +65,36 @@ export class AsyncForwarder {
     }
     this.enqueue({ capture, endpoint, attempt: 1 });
   };
+
+  /**
+   * After a restart: queues the deliveries an async rule has not settled — received since the rule
+   * started, accepted, and never tried or last tried with a retryable failure below the attempt
+   * limit. One that was in flight when the server stopped is sent again (at least once).
+   */
+  async resume(): Promise<number> {
+    let resumed = 0;
+    for (const endpoint of await this.deps.store.listEndpoints()) {
+      const rule = endpoint.forward;
+      if (rule?.mode !== 'async' || rule.since === undefined) continue;
+      let cursor: string | undefined;
+      for (;;) {
+        const page = await this.deps.store.listAfter(endpoint.id, cursor, 200);
+        for (const summary of page) {
+          if (this.closed) return resumed;
+          if (summary.receivedAt < rule.since || summary.reply.rejected !== undefined) continue;
+          const capture = await this.deps.store.get(summary.id);
+          const attempt = capture ? nextAttempt(capture.replays, rule.maxAttempts ?? DEFAULT_FORWARD_ATTEMPTS) : null;
+          if (!capture || attempt === null) continue;
+          while (this.queuedBytes >= (this.deps.maxQueueBytes ?? 64 * 1024 * 1024) && !this.closed) await new Promise((r) => setTimeout(r, 100));
+          this.enqueue({ capture, endpoint, attempt });
+          resumed += 1;
+        }
+        if (page.length < 200) break;
+        cursor = page[page.length - 1]?.id;
+      }
+    }
+    return resumed;
+  }
 
   /** Deliveries queued or in flight (for tests and benchmarks). */
   get pending(): number {
@@ -133,4 +163,13 @@ export class AsyncForwarder {
     }, (this.deps.backoffMs ?? defaultBackoffMs)(job.attempt));
     this.timers.add(timer);
   }
+}
+
+/** The number of the next forward attempt a capture needs, or null when it is settled. */
+export function nextAttempt(replays: ReplayAttempt[], maxAttempts: number): number | null {
+  const tried = replays.filter((attempt) => attempt.kind === 'forward');
+  const last = tried[tried.length - 1];
+  if (!last) return 1;
+  const number = last.attempt ?? tried.length;
+  return retryable(last) && number < maxAttempts ? number + 1 : null;
 }

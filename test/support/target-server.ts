@@ -37,7 +37,7 @@ function readAll(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** A local HTTP server on 127.0.0.1 that records every request it gets (a replay/forward target). */
-export async function startTarget(host = '127.0.0.1'): Promise<TargetServer> {
+export async function startTarget(host = '127.0.0.1', listenPort = 0): Promise<TargetServer> {
   const received: Received[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   let responder: Responder = (_request, res) => void res.end('ok');
@@ -54,7 +54,7 @@ export async function startTarget(host = '127.0.0.1'): Promise<TargetServer> {
     }
     await responder(request, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
+  await new Promise<void>((resolve) => server.listen(listenPort, host, () => resolve()));
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://${host}:${port}`,
