@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { endpointSchema, type CreateEndpoint, type Endpoint, type EndpointView } from '../../shared/endpoint';
 import { ValidationError } from '../errors';
+import { JsonSchemaCache } from '../validate/json-schema';
 import { maskSecrets, restoreMaskedSecrets } from './secrets';
 
 /** Parses a request body with a shared schema, or throws a 400 listing every problem. */
@@ -10,9 +11,20 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown, what: s
   return parsed.data;
 }
 
+/** A custom JSON Schema that does not compile is refused when saved, not discovered on each delivery. */
+function checkJsonSchema(endpoint: Endpoint): Endpoint {
+  const schema = endpoint.schema.jsonSchema;
+  if (schema === undefined) return endpoint;
+  const compiled = new JsonSchemaCache().get(schema);
+  if (!compiled.ok) {
+    throw new ValidationError(`invalid endpoint: schema.jsonSchema: ${compiled.issue.message}`, [{ path: 'schema.jsonSchema', message: compiled.issue.message }]);
+  }
+  return endpoint;
+}
+
 /** A new endpoint from a create request, every field defaulted. */
 export function buildEndpoint(id: string, input: CreateEndpoint, now: number): Endpoint {
-  return parseBody(
+  return checkJsonSchema(parseBody(
     endpointSchema,
     {
       id,
@@ -26,7 +38,7 @@ export function buildEndpoint(id: string, input: CreateEndpoint, now: number): E
       forward: stampForward(input.forward ?? null, null, now),
     },
     'endpoint',
-  );
+  ));
 }
 
 /** Applies a PATCH: `response` and `retention` merge field by field, other fields replace. */
@@ -41,7 +53,7 @@ export function applyUpdate(previous: Endpoint, input: CreateEndpoint, now: numb
     ...(input.forward !== undefined && { forward: stampForward(input.forward, previous.forward, now) }),
     updatedAt: now,
   };
-  return restoreMaskedSecrets(parseBody(endpointSchema, merged, 'endpoint'), previous);
+  return checkJsonSchema(restoreMaskedSecrets(parseBody(endpointSchema, merged, 'endpoint'), previous));
 }
 
 /** The endpoint as the API and stream show it. */

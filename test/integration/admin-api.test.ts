@@ -161,3 +161,15 @@ describe('health', () => {
     expect(((await ready.json()) as { ready: boolean }).ready).toBe(true);
   });
 });
+
+describe('schema config', () => {
+  it('refuses a custom JSON Schema that does not compile, with its path', async () => {
+    const res = await server.api('/api/endpoints', { method: 'POST', json: { schema: { mode: 'observe', jsonSchema: { type: 'object', properties: { a: { type: 'no-such-type' } } } } } });
+    expect(res.status).toBe(400);
+    const error = apiErrorSchema.parse(await res.json());
+    expect(error.details?.[0]?.path).toBe('schema.jsonSchema');
+    expect(error.error).toMatch(/does not compile/);
+    const ok = await server.api('/api/endpoints', { method: 'POST', json: { schema: { mode: 'observe', jsonSchema: { type: 'object', required: ['id'] } } } });
+    expect(ok.status).toBe(201);
+  });
+});
