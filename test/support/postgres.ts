@@ -76,8 +76,11 @@ async function serverUser(): Promise<string | null> {
   throw new Error('running as root and neither the postgres nor the nobody user exists to run PostgreSQL');
 }
 
-/** Starts a fresh cluster; rejects with the server's own words when it cannot. */
-export async function startTestPostgres(): Promise<TestPostgres> {
+/**
+ * Starts a fresh cluster; rejects with the server's own words when it cannot. `durable` keeps
+ * fsync on (benchmarks compare with lowdb, which fsyncs); tests do without.
+ */
+export async function startTestPostgres(options: { durable?: boolean } = {}): Promise<TestPostgres> {
   const bin = findPostgresBin();
   if (!bin) throw new Error('PostgreSQL is not installed');
   const user = await serverUser();
@@ -93,10 +96,10 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const data = join(dir, 'data');
   await exec('initdb', ['-D', data, '-A', 'trust', '-U', 'hookscope', '-E', 'UTF8', '--no-locale', '--no-sync', '--no-instructions']);
   const port = await freePort();
-  // fsync off: a throwaway cluster; durability of Hookscope itself is what the tests check.
+  // fsync off for tests: a throwaway cluster; what they check is Hookscope's own behaviour.
   const settings = [
-    `-c port=${port}`, "-c listen_addresses=127.0.0.1", `-c unix_socket_directories=${dir}`, '-c fsync=off',
-    '-c full_page_writes=off', '-c max_connections=200', '-c shared_buffers=64MB',
+    `-c port=${port}`, '-c listen_addresses=127.0.0.1', `-c unix_socket_directories=${dir}`,
+    ...(options.durable ? [] : ['-c fsync=off', '-c full_page_writes=off']), '-c max_connections=200', '-c shared_buffers=128MB',
   ].join(' ');
   const start = async () => {
     await exec('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', settings, 'start']);

@@ -1,11 +1,11 @@
 import type pg from 'pg';
 import type { CaptureSummary, ReplayAttempt } from '../../../shared/capture';
 import type { Endpoint } from '../../../shared/endpoint';
-import { ConflictError, NotFoundError } from '../../errors';
+import { ConflictError, NotFoundError, StoreUnavailableError } from '../../errors';
 import type { CapturePage, ListOptions, NewCapture, Store, StoredCapture } from '../store';
+import { AppendBatcher } from './append-batcher';
 import {
-  captureFromRow, deliveryIdColumn, metaOf, randomIdSuffix, summaryFromRow, SUMMARY_COLUMNS,
-  type CaptureRow, type SummaryRow,
+  captureFromRow, deliveryIdColumn, randomIdSuffix, summaryFromRow, SUMMARY_COLUMNS, type CaptureRow, type SummaryRow,
 } from './capture-rows';
 import { Database } from './database';
 import { describeDatabase, toStoreError, type PoolOptions } from './pool';
@@ -18,13 +18,17 @@ export interface PostgresStoreOptions extends PoolOptions {
   newIdSuffix?: () => string;
 }
 
+/** How long another instance's endpoint change may take to show here, ms. */
+export const ENDPOINT_CACHE_MS = 1_000;
+
 type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 
 /**
  * The shared store for teams and several instances: one PostgreSQL database (schema in
- * ./migrations, applied at open). Capture ids come from `hookscope_append`, which serializes
- * appends per endpoint under the endpoint row's lock so ids commit in the order they sort (see
- * the comment there): cursors (`after`, `listAfter`) never skip a row that commits late.
+ * ./migrations, applied at open). Capture ids come from `hookscope_append[_batch]`, which
+ * serializes appends per endpoint under the endpoint row's lock so ids commit in the order they
+ * sort (see migrations/0001): cursors (`after`, `listAfter`) never skip a row that commits late.
+ * Appends to one endpoint are group-committed (AppendBatcher).
  * Failures to reach the database reject with StoreUnavailableError (503 at the HTTP edge).
  */
 export class PostgresStore implements Store {
@@ -32,15 +36,15 @@ export class PostgresStore implements Store {
   readonly db: Database;
   /** Where the database is (the LISTEN/NOTIFY hub opens its own connection there). */
   readonly connectionString: string;
-  private readonly now: () => number;
-  private readonly newIdSuffix: () => string;
+  private readonly appends: AppendBatcher;
+  private closing = false;
+  private endpointCache = new Map<string, { endpoint: Endpoint; until: number }>();
 
   private constructor(options: PostgresStoreOptions) {
     this.description = describeDatabase(options.connectionString);
     this.connectionString = options.connectionString;
     this.db = new Database(options);
-    this.now = options.now ?? Date.now;
-    this.newIdSuffix = options.newIdSuffix ?? randomIdSuffix;
+    this.appends = new AppendBatcher(this.db, options.now ?? Date.now, options.newIdSuffix ?? randomIdSuffix);
   }
 
   /** Connects and migrates the schema; rejects (StoreUnavailableError) when the database is unreachable. */
@@ -68,8 +72,10 @@ export class PostgresStore implements Store {
     }
   }
 
-  close(): Promise<void> {
-    return this.db.close();
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.appends.idle();
+    await this.db.close();
   }
 
   async listEndpoints(): Promise<Endpoint[]> {
@@ -77,9 +83,23 @@ export class PostgresStore implements Store {
     return rows.map((r) => r.config);
   }
 
+  /**
+   * Ingest reads the endpoint on every delivery, so found endpoints are cached for
+   * ENDPOINT_CACHE_MS: this instance's own changes show at once, another instance's within that
+   * time. Absence is never cached (an endpoint created elsewhere takes deliveries at once).
+   */
   async getEndpoint(id: string): Promise<Endpoint | null> {
+    const hit = this.endpointCache.get(id);
+    if (hit && hit.until > Date.now()) return structuredClone(hit.endpoint);
     const { rows } = await this.db.query<{ config: Endpoint }>('SELECT config FROM endpoints WHERE id = $1', [id]);
-    return rows[0]?.config ?? null;
+    const endpoint = rows[0]?.config ?? null;
+    if (endpoint) {
+      if (this.endpointCache.size >= 10_000) this.endpointCache.clear();
+      this.endpointCache.set(id, { endpoint: structuredClone(endpoint), until: Date.now() + ENDPOINT_CACHE_MS });
+    } else {
+      this.endpointCache.delete(id);
+    }
+    return endpoint;
   }
 
   async createEndpoint(endpoint: Endpoint): Promise<Endpoint> {
@@ -92,6 +112,7 @@ export class PostgresStore implements Store {
   }
 
   async updateEndpoint(endpoint: Endpoint): Promise<Endpoint> {
+    this.endpointCache.delete(endpoint.id);
     await this.db.transaction(async (client) => {
       const { rows } = await client.query<{ capture_count: number }>(
         'UPDATE endpoints SET config = $2, max_captures = $3 WHERE id = $1 RETURNING capture_count',
@@ -101,21 +122,21 @@ export class PostgresStore implements Store {
       if (!row) throw new NotFoundError(`no endpoint with id ${endpoint.id}`);
       if (row.capture_count > endpoint.retention.maxCaptures) await evictOldest(client, endpoint.id, row.capture_count - endpoint.retention.maxCaptures);
     });
+    this.endpointCache.delete(endpoint.id); // again: a read during the write may have cached the old one
     return endpoint;
   }
 
   async deleteEndpoint(id: string): Promise<void> {
+    this.endpointCache.delete(id);
     const { rowCount } = await this.db.query('DELETE FROM endpoints WHERE id = $1', [id]);
+    this.endpointCache.delete(id);
     if (rowCount === 0) throw new NotFoundError(`no endpoint with id ${id}`);
   }
 
   async append(capture: NewCapture): Promise<StoredCapture> {
-    const { rows } = await this.db.query<{ capture_id: string }>(
-      'SELECT capture_id FROM hookscope_append($1, $2, $3, $4, $5, $6, $7, $8)',
-      [capture.endpointId, this.now(), this.newIdSuffix(), capture.receivedAt, deliveryIdColumn(capture.deliveryId),
-        metaOf(capture), JSON.stringify(capture.headers), capture.body],
-    );
-    return { ...capture, id: (rows[0] as { capture_id: string }).capture_id, replays: [] };
+    if (this.closing) throw new StoreUnavailableError('the store is closed');
+    const id = await this.appends.append(capture);
+    return { ...capture, id, replays: [] };
   }
 
   async list(endpointId: string, options: ListOptions): Promise<CapturePage> {
