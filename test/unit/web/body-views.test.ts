@@ -77,3 +77,19 @@ describe('copy as curl', () => {
     expect(curlCommand(capture({ encoding: 'base64', data }), 'http://h')).toMatch(/^printf %s AP8K \| base64 -d \| curl -X POST .* --data-binary @-$/s);
   });
 });
+
+describe('replay response diff', () => {
+  it('diffs lines by longest common subsequence and pairs changed blocks side by side', async () => {
+    const { diffLines, comparableBody } = await import('../../../web/src/features/replay/utils/line-diff');
+    const { sideBySide } = await import('../../../web/src/features/replay/components/replay-diff');
+    const lines = diffLines('a\nb\nc\nd', 'a\nx\nc\nd\ne');
+    expect(lines).toEqual([
+      { kind: 'same', text: 'a' }, { kind: 'removed', text: 'b' }, { kind: 'added', text: 'x' },
+      { kind: 'same', text: 'c' }, { kind: 'same', text: 'd' }, { kind: 'added', text: 'e' },
+    ]);
+    expect(sideBySide(lines).map((r) => [r.left?.text ?? null, r.right?.text ?? null])).toEqual([
+      ['a', 'a'], ['b', 'x'], ['c', 'c'], ['d', 'd'], [null, 'e'],
+    ]);
+    expect(comparableBody({ encoding: 'utf8', data: '{"a":1}' })).toBe('{\n  "a": 1\n}');
+  });
+});

@@ -5,6 +5,7 @@ import { LogoutIcon, MenuIcon } from '../components/ui/icons';
 import { EndpointSidebar } from '../features/endpoints/components/endpoint-sidebar';
 import { SettingsDialog, type SettingsTab } from '../features/endpoint-settings/components/settings-dialog';
 import { useApi } from '../lib/api-client';
+import { StreamEventsContext } from '../lib/stream-events';
 import { useLiveData } from './use-live-data';
 import { Workspace } from './workspace';
 
@@ -67,6 +68,7 @@ export function Inspector({ token, onLogout }: Props) {
   );
 
   return (
+    <StreamEventsContext.Provider value={live.events}>
     <div className={`shell ${navOpen ? 'shell--nav-open' : ''}`}>
       <ErrorBoundary label="endpoint list">
         <EndpointSidebar endpoints={endpoints ?? []} counts={counts} unseen={live.unseen} selectedId={endpoint?.id ?? null}
@@ -94,5 +96,6 @@ export function Inspector({ token, onLogout }: Props) {
         <SettingsDialog endpoint={endpoint} initialTab={settings} onClose={() => setSettings(null)} onSaved={live.upsertEndpoint} />
       )}
     </div>
+    </StreamEventsContext.Provider>
   );
 }

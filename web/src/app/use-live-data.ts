@@ -6,11 +6,14 @@ import { listRequests } from '../features/requests/api/requests-api';
 import { CaptureStore } from '../features/requests/stores/capture-store';
 import { errorMessage, type ApiClient } from '../lib/api-client';
 import { StreamClient, streamUrl, type StreamStatus } from '../lib/stream-client';
+import { StreamEvents } from '../lib/stream-events';
 
 const FIRST_PAGE = 150; // captures shown at once for the selected endpoint
 
 export interface LiveData {
   store: CaptureStore;
+  /** Replay results and bulk progress, for the views that show them. */
+  events: StreamEvents;
   endpoints: EndpointView[] | null;
   loadError: string | null;
   status: StreamStatus;
@@ -28,6 +31,7 @@ export interface LiveData {
  */
 export function useLiveData(api: ApiClient, token: string, onUnauthorized: () => void, preferredId: () => string | null): LiveData {
   const [store] = useState(() => new CaptureStore());
+  const [events] = useState(() => new StreamEvents());
   const [endpoints, setEndpoints] = useState<EndpointView[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [status, setStatus] = useState<StreamStatus>('connecting');
@@ -111,6 +115,7 @@ export function useLiveData(api: ApiClient, token: string, onUnauthorized: () =>
         default:
           break;
       }
+      events.emit(message);
     };
     const stream = new StreamClient({
       url: streamUrl(), token, cursorOf: store.cursorOf, onMessage, onUnauthorized,
@@ -128,7 +133,7 @@ export function useLiveData(api: ApiClient, token: string, onUnauthorized: () =>
       stream.stop();
       client.current = null;
     };
-  }, [token, store, refresh, upsertEndpoint, removeEndpoint, onUnauthorized]);
+  }, [token, store, events, refresh, upsertEndpoint, removeEndpoint, onUnauthorized]);
 
-  return { store, endpoints, loadError, status, unseen, upsertEndpoint, removeEndpoint, markSeen };
+  return { store, events, endpoints, loadError, status, unseen, upsertEndpoint, removeEndpoint, markSeen };
 }

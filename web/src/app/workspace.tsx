@@ -5,6 +5,9 @@ import { ErrorBoundary } from '../components/ui/error-boundary';
 import { CaptureDetail } from '../features/capture-detail/components/capture-detail';
 import { EndpointHeader } from '../features/endpoints/components/endpoint-header';
 import type { SettingsTab } from '../features/endpoint-settings/components/settings-dialog';
+import { BulkReplayButton, BulkReplayStatus, useBulkReplay } from '../features/replay/components/bulk-replay';
+import { ReplayButton } from '../features/replay/components/replay-button';
+import { ReplayHistory } from '../features/replay/components/replay-history';
 import { RequestsPane } from '../features/requests/components/requests-pane';
 import { useCaptureLoader } from '../features/requests/hooks/use-capture-loader';
 import { useRequestView } from '../features/requests/hooks/use-request-view';
@@ -42,6 +45,7 @@ export function Workspace({ endpoint, store, status, onOpenSettings, onToggleNav
   const view = useRequestView(store, endpoint.id, endpoint.retention.maxCaptures, pausedAt, filter);
   const loader = useCaptureLoader(store, endpoint.id);
   const { visible } = view;
+  const bulk = useBulkReplay();
   const ingestUrl = `${window.location.origin}${endpoint.ingestPath}`;
 
   // The newest capture is selected as it arrives, unless the user picked one.
@@ -93,13 +97,15 @@ export function Workspace({ endpoint, store, status, onOpenSettings, onToggleNav
               filter={filter} onFilter={setFilter} paused={pausedAt !== null}
               onTogglePause={() => setPausedAt(pausedAt === null ? (store.get(endpoint.id).items[0]?.id ?? '') : null)}
               selectedId={selection.id} onSelect={pick} following={!selection.pinned}
-              onFollow={() => setSelection({ id: newest, pinned: false })} onSendTestEvent={() => onOpenSettings('test')} searchRef={searchRef} />
+              onFollow={() => setSelection({ id: newest, pinned: false })} onSendTestEvent={() => onOpenSettings('test')} searchRef={searchRef}
+              summaryExtra={<BulkReplayButton endpointId={endpoint.id} items={visible} state={bulk} />} banner={<BulkReplayStatus state={bulk} />} />
           </ErrorBoundary>
         </section>
         <section ref={detailRef} className="pane detail-pane" aria-label="Request detail">
           <ErrorBoundary label="request detail" resetKey={selection.id}>
             {selection.id ? (
-              <CaptureDetail key={selection.id} captureId={selection.id} onDeleted={onDeleted} onBack={() => setDetailOpen(false)} />
+              <CaptureDetail key={selection.id} captureId={selection.id} onDeleted={onDeleted} onBack={() => setDetailOpen(false)}
+                renderActions={(capture) => <ReplayButton capture={capture} />} renderReplays={(capture) => <ReplayHistory capture={capture} />} />
             ) : (
               <div className="empty"><p>{visible.length > 0 ? 'Select a request to see it here.' : 'Requests you select appear here.'}</p>
                 <p className="faint"><span className="kbd">j</span> <span className="kbd">k</span> move · <span className="kbd">Enter</span> open · <span className="kbd">/</span> search</p></div>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { CaptureView } from '../../../../../shared/capture';
 import {
   DuplicateBadge, EventTypeBadge, MethodLabel, RejectedBadge, SchemaBadge, SignatureBadge,
@@ -18,17 +18,23 @@ import { Overview } from './overview';
 import { PairsTable, pairsText } from './pairs-table';
 import { VerificationPanel } from './verification-panel';
 
-type Tab = 'body' | 'headers' | 'query' | 'verification';
+type Tab = 'body' | 'headers' | 'query' | 'verification' | 'replays';
 
 interface Props {
   captureId: string;
   onDeleted: (id: string) => void;
   /** Narrow screens: back to the list. */
   onBack: () => void;
+  /** Extra buttons in the action bar (replay…), from other features. */
+  renderActions?: (capture: CaptureView) => ReactNode;
+  /** Content of a "Replays" tab, when given. */
+  renderReplays?: (capture: CaptureView) => ReactNode;
 }
 
+type Slots = Pick<Props, 'renderActions' | 'renderReplays'>;
+
 /** Everything about one capture. */
-export function CaptureDetail({ captureId, onDeleted, onBack }: Props) {
+export function CaptureDetail({ captureId, onDeleted, onBack, ...slots }: Props) {
   const load = useCapture(captureId);
   if (load.status === 'loading') return <div className="empty" aria-busy="true">Loading request…</div>;
   if (load.status === 'error') {
@@ -40,10 +46,10 @@ export function CaptureDetail({ captureId, onDeleted, onBack }: Props) {
       </div>
     );
   }
-  return <Loaded key={captureId} capture={load.capture} onDeleted={onDeleted} onBack={onBack} />;
+  return <Loaded key={captureId} capture={load.capture} onDeleted={onDeleted} onBack={onBack} slots={slots} />;
 }
 
-function Loaded({ capture, onDeleted, onBack }: { capture: CaptureView; onDeleted: (id: string) => void; onBack: () => void }) {
+function Loaded({ capture, onDeleted, onBack, slots }: { capture: CaptureView; onDeleted: (id: string) => void; onBack: () => void; slots: Slots }) {
   const api = useApi();
   const notify = useNotify();
   const [tab, setTab] = useState<Tab>('body');
@@ -81,6 +87,7 @@ function Loaded({ capture, onDeleted, onBack }: { capture: CaptureView; onDelete
           <EventTypeBadge eventType={schema.eventType} />
           <DuplicateBadge capture={capture} />
           <span className="spacer" />
+          {slots.renderActions?.(capture)}
           <CopyButton label="Copy as curl" title="Copy as curl" text={() => curlCommand(capture, window.location.origin)} />
           <button type="button" className="btn btn--small" onClick={() => void download()} disabled={capture.size === 0}><DownloadIcon /> Body</button>
           <button type="button" className="btn btn--small btn--danger" onClick={() => setConfirmDelete(true)}><TrashIcon /> Delete</button>
@@ -91,6 +98,7 @@ function Loaded({ capture, onDeleted, onBack }: { capture: CaptureView; onDelete
           { key: 'headers', label: 'Headers', count: capture.headers.length },
           { key: 'query', label: 'Query', count: capture.queryParams.length },
           { key: 'verification', label: flagged ? 'Verification ⚠' : 'Verification' },
+          ...(slots.renderReplays ? [{ key: 'replays' as const, label: 'Replays' }] : []),
         ]} />
       </div>
       <div className="tab-panel" role="tabpanel">
@@ -110,6 +118,7 @@ function Loaded({ capture, onDeleted, onBack }: { capture: CaptureView; onDelete
             <PairsTable pairs={capture.queryParams} label="Query parameters" empty="No query string." />
           </>
         )}
+        {tab === 'replays' && slots.renderReplays?.(capture)}
         {tab === 'verification' && <VerificationPanel capture={capture} onShowIssue={(p) => { setFocusIssue(p); setTab('body'); }} />}
       </div>
       {confirmDelete && (

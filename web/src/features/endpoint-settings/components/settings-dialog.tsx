@@ -6,12 +6,13 @@ import { useNotify } from '../../../components/ui/toasts';
 import { errorMessage, useApi } from '../../../lib/api-client';
 import { updateEndpoint } from '../api/settings-api';
 import { storedSecret, toDraft, toUpdate, type Draft } from '../utils/draft';
+import { ForwardForm } from './forward-form';
 import { ResponseForm } from './response-form';
 import { SchemaForm } from './schema-form';
 import { TestEventForm } from './test-event-form';
 import { VerifyForm } from './verify-form';
 
-export type SettingsTab = 'response' | 'verify' | 'schema' | 'test';
+export type SettingsTab = 'response' | 'verify' | 'schema' | 'forward' | 'test';
 
 interface Props {
   endpoint: EndpointView;
@@ -35,6 +36,7 @@ export function SettingsDialog({ endpoint, initialTab = 'response', onClose, onS
     setSaving(true);
     try {
       const saved = await updateEndpoint(api, endpoint.id, toUpdate(draft, endpoint));
+      setDraft(toDraft(saved));
       onSaved(saved);
       notify('Settings saved');
       onClose();
@@ -55,12 +57,14 @@ export function SettingsDialog({ endpoint, initialTab = 'response', onClose, onS
         { key: 'response', label: 'Response' },
         { key: 'verify', label: 'Verification' },
         { key: 'schema', label: 'Schema' },
+        { key: 'forward', label: 'Forward' },
         { key: 'test', label: 'Test event' },
       ]} />
       <div className="dialog__body">
         {tab === 'response' && <ResponseForm draft={draft} patch={patch} hasStoredBody={endpoint.response.body !== undefined} />}
         {tab === 'verify' && <VerifyForm draft={draft} patch={patch} storedSecret={storedSecret(endpoint, draft.scheme)} />}
         {tab === 'schema' && <SchemaForm draft={draft} patch={patch} />}
+        {tab === 'forward' && <ForwardForm draft={draft} patch={patch} />}
         {tab === 'test' && <TestEventForm endpointId={endpoint.id} />}
       </div>
     </Dialog>

@@ -35,6 +35,12 @@ export interface Draft {
   schemaMode: Mode;
   catalog: CatalogName | 'custom' | 'none';
   jsonSchema: string;
+  forwardEnabled: boolean;
+  forwardUrl: string;
+  forwardMode: 'async' | 'proxy';
+  forwardTimeoutMs: string;
+  forwardMaxAttempts: string;
+  forwardAppendPath: boolean;
 }
 
 export function isMask(value: string | undefined): boolean {
@@ -82,6 +88,12 @@ export function toDraft(endpoint: EndpointView): Draft {
     schemaMode: schema.mode,
     catalog: schema.jsonSchema ? 'custom' : (schema.catalog ?? 'none'),
     jsonSchema: schema.jsonSchema ? JSON.stringify(schema.jsonSchema, null, 2) : '',
+    forwardEnabled: endpoint.forward !== null,
+    forwardUrl: endpoint.forward?.url ?? '',
+    forwardMode: endpoint.forward?.mode ?? 'async',
+    forwardTimeoutMs: endpoint.forward?.timeoutMs === undefined ? '' : String(endpoint.forward.timeoutMs),
+    forwardMaxAttempts: endpoint.forward?.maxAttempts === undefined ? '' : String(endpoint.forward.maxAttempts),
+    forwardAppendPath: endpoint.forward?.appendPath ?? true,
   };
 }
 
@@ -163,5 +175,12 @@ export function toUpdate(draft: Draft, endpoint: EndpointView): UpdateEndpoint {
     retention: { maxCaptures: Number(draft.maxCaptures) },
     verify: verifyOf(draft, endpoint),
     schema: { mode: draft.schemaMode, ...(catalog && { catalog }), ...(jsonSchema && { jsonSchema }) },
+    forward: draft.forwardEnabled ? {
+      url: draft.forwardUrl.trim(),
+      mode: draft.forwardMode,
+      appendPath: draft.forwardAppendPath,
+      ...(draft.forwardMode === 'proxy' && optionalInt(draft.forwardTimeoutMs) !== undefined && { timeoutMs: optionalInt(draft.forwardTimeoutMs) }),
+      ...(draft.forwardMode === 'async' && optionalInt(draft.forwardMaxAttempts) !== undefined && { maxAttempts: optionalInt(draft.forwardMaxAttempts) }),
+    } : null,
   };
 }

@@ -1,4 +1,4 @@
-import { useState, type RefObject } from 'react';
+import { useState, type ReactNode, type RefObject } from 'react';
 import { ConfirmDialog } from '../../../components/ui/dialog';
 import { FollowIcon } from '../../../components/ui/icons';
 import { useNotify } from '../../../components/ui/toasts';
@@ -31,6 +31,10 @@ interface Props {
   onSendTestEvent: () => void;
   searchRef: RefObject<HTMLInputElement | null>;
   now: number;
+  /** Extra controls on the summary line (bulk replay…), from other features. */
+  summaryExtra?: ReactNode;
+  /** A full-width block above the list (bulk progress…). */
+  banner?: ReactNode;
 }
 
 /** Toolbar, live list and empty states of the selected endpoint. */
@@ -84,7 +88,9 @@ export function RequestsPane(props: Props) {
           </button>
         )}
         {props.following && state.items.length > 0 && !paused && <span className="faint">following newest</span>}
+        {props.summaryExtra}
       </div>
+      {props.banner}
       {paused && (
         <button type="button" className="paused-banner" onClick={props.onTogglePause}>
           Paused · {held === 0 ? 'no new requests yet' : `${held.toLocaleString()} new request${held === 1 ? '' : 's'}`} · Resume
