@@ -46,7 +46,8 @@ export type Endpoint = z.infer<typeof endpointSchema>;
 export const createEndpointSchema = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),
   /** Fields given replace the current (or default) ones; others stay. */
-  response: z.strictObject(responseFields).partial().optional(),
+  /** `body: null` goes back to the default `{"ok":true,"id":…}` body. */
+  response: z.strictObject({ ...responseFields, body: responseFields.body.nullable() }).partial().optional(),
   retention: z.strictObject({ maxCaptures: maxCapturesSchema }).partial().optional(),
   verify: verifyConfigSchema.optional(),
   schema: schemaConfigSchema.optional(),

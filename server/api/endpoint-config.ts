@@ -31,7 +31,7 @@ export function buildEndpoint(id: string, input: CreateEndpoint, now: number): E
       name: input.name ?? (id === 'default' ? 'Default endpoint' : `Endpoint ${id.slice(0, 6)}`),
       createdAt: now,
       updatedAt: now,
-      response: input.response ?? {},
+      response: withoutNullBody(input.response ?? {}),
       retention: input.retention ?? {},
       verify: input.verify ?? { mode: 'off' },
       schema: input.schema ?? { mode: 'off' },
@@ -46,7 +46,7 @@ export function applyUpdate(previous: Endpoint, input: CreateEndpoint, now: numb
   const merged = {
     ...previous,
     ...(input.name !== undefined && { name: input.name }),
-    ...(input.response !== undefined && { response: { ...previous.response, ...input.response } }),
+    ...(input.response !== undefined && { response: withoutNullBody({ ...previous.response, ...input.response }) }),
     ...(input.retention !== undefined && { retention: { ...previous.retention, ...input.retention } }),
     ...(input.verify !== undefined && { verify: input.verify }),
     ...(input.schema !== undefined && { schema: input.schema }),
@@ -66,4 +66,10 @@ function stampForward(next: Endpoint['forward'], previous: Endpoint['forward'], 
   if (next === null) return null;
   const same = previous !== null && previous.url === next.url && previous.mode === next.mode && previous.since !== undefined;
   return { ...next, since: same ? previous.since : now };
+}
+
+/** `body: null` in a request means "no custom body": the field is dropped. */
+function withoutNullBody<T extends { body?: string | null }>(response: T): Omit<T, 'body'> & { body?: string } {
+  const { body, ...rest } = response;
+  return body === null || body === undefined ? rest : { ...rest, body };
 }

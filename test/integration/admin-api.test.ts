@@ -68,6 +68,12 @@ describe('endpoints', () => {
     expect(updated.name).toBe('Renamed');
     expect(updated.response).toMatchObject({ status: 201, delayMs: 5 });
     expect(endpointViewSchema.parse(await (await server.api(`/api/endpoints/${e.id}`)).json()).name).toBe('Renamed');
+    const custom = await server.api(`/api/endpoints/${e.id}`, { method: 'PATCH', json: { response: { body: 'custom' } } });
+    expect(endpointViewSchema.parse(await custom.json()).response.body).toBe('custom');
+    const reset = await server.api(`/api/endpoints/${e.id}`, { method: 'PATCH', json: { response: { body: null } } });
+    const resetView = endpointViewSchema.parse(await reset.json());
+    expect(resetView.response.body).toBeUndefined();
+    expect(resetView.response.status).toBe(201);
   });
 
   it('validates bodies and lists every problem with its path', async () => {
