@@ -19,7 +19,7 @@ describe('settings draft', () => {
     expect(storedSecret(stored, draft.scheme)).toBe(MASK);
     const update = toUpdate(draft, stored);
     expect(update.verify).toEqual({ mode: 'enforce', hmac: { preset: 'stripe', secret: MASK, secrets: undefined, toleranceSec: 300 } });
-    expect(update.response).toEqual({ status: 202, headers: { 'X-Reply': 'yes' }, delayMs: 0 });
+    expect(update.response).toEqual({ status: 202, body: null, headers: { 'X-Reply': 'yes' }, delayMs: 0 });
     expect(update.retention).toEqual({ maxCaptures: 500 });
   });
 

@@ -4,7 +4,7 @@ import type { Draft } from '../utils/draft';
 import { Field, type Patch } from './field';
 
 /** What ingest answers (status, headers, body, delay) and how many captures are kept. */
-export function ResponseForm({ draft, patch, hasStoredBody }: { draft: Draft; patch: Patch<Draft>; hasStoredBody: boolean }) {
+export function ResponseForm({ draft, patch }: { draft: Draft; patch: Patch<Draft> }) {
   const setHeader = (index: number, pair: [string, string]) => patch({ headers: draft.headers.map((h, i) => (i === index ? pair : h)) });
   return (
     <div className="form">
@@ -35,11 +35,10 @@ export function ResponseForm({ draft, patch, hasStoredBody }: { draft: Draft; pa
       <fieldset className="fieldset">
         <legend>Response body</legend>
         <label className="checkbox">
-          <input type="checkbox" checked={draft.body === null} disabled={hasStoredBody}
+          <input type="checkbox" checked={draft.body === null}
             onChange={(e) => patch({ body: e.target.checked ? null : '' })} />
           Default body <code>{'{"ok":true,"id":"<capture id>"}'}</code>
         </label>
-        {hasStoredBody && <small className="muted">A custom body is set; edit it below (an empty body is allowed).</small>}
         {draft.body !== null && (
           <textarea className="textarea" rows={6} aria-label="Response body" value={draft.body} onChange={(e) => patch({ body: e.target.value })} />
         )}

@@ -61,7 +61,7 @@ export function SettingsDialog({ endpoint, initialTab = 'response', onClose, onS
         { key: 'test', label: 'Test event' },
       ]} />
       <div className="dialog__body">
-        {tab === 'response' && <ResponseForm draft={draft} patch={patch} hasStoredBody={endpoint.response.body !== undefined} />}
+        {tab === 'response' && <ResponseForm draft={draft} patch={patch} />}
         {tab === 'verify' && <VerifyForm draft={draft} patch={patch} storedSecret={storedSecret(endpoint, draft.scheme)} />}
         {tab === 'schema' && <SchemaForm draft={draft} patch={patch} />}
         {tab === 'forward' && <ForwardForm draft={draft} patch={patch} />}

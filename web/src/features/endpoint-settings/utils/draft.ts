@@ -169,7 +169,7 @@ export function toUpdate(draft: Draft, endpoint: EndpointView): UpdateEndpoint {
     response: {
       status: Number(draft.status),
       headers: Object.fromEntries(draft.headers.filter(([name]) => name.trim() !== '').map(([n, v]) => [n.trim(), v])),
-      ...(draft.body !== null && { body: draft.body }),
+      body: draft.body, // null: back to the default body
       delayMs: Number(draft.delayMs || 0),
     },
     retention: { maxCaptures: Number(draft.maxCaptures) },
