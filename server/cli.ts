@@ -19,6 +19,10 @@ ${describeOptions()}
 async function serve(argv: string[]): Promise<void> {
   const config = loadConfig(argv, process.env);
   const server = await startServer({ config });
+  if (config.store === 'postgres' && !config.token) {
+    // Each instance would generate its own token: an inspector could only talk to one of them.
+    console.warn('Several instances on one database need the same token: set HOOKSCOPE_TOKEN on each.');
+  }
   const inspector = `${config.publicUrl ?? server.url}/#token=${encodeURIComponent(server.token)}`;
   console.log(`Hookscope listening on ${server.url} (store: ${server.store.description})`);
   console.log(`Send webhooks to ${config.publicUrl ?? server.url}/h/default`);
