@@ -94,7 +94,11 @@ export class PgHub implements Hub {
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.connectionString, keepAlive: true, application_name: 'hookscope-hub' });
+    const client = new pg.Client({
+      connectionString: this.options.connectionString, application_name: 'hookscope-hub',
+      // A LISTEN connection only reads: TCP keepalive is what notices a peer that vanished silently.
+      keepAlive: true, keepAliveInitialDelayMillis: 10_000,
+    });
     client.on('notification', (message) => {
       if (message.channel !== this.channel) return;
       const notice = parseNotice(message.payload);
@@ -102,8 +106,17 @@ export class PgHub implements Hub {
     });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client, new Error('connection ended')));
-    await client.connect();
-    await client.query(`LISTEN ${pg.escapeIdentifier(this.channel)}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${pg.escapeIdentifier(this.channel)}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    if (this.closed) {
+      await client.end().catch(() => undefined); // closed while connecting
+      return;
+    }
     this.listener = client;
   }
 

@@ -31,6 +31,7 @@ export function createPool(options: PoolOptions): pg.Pool {
     // Client-side backstop for a server that stopped answering (network partition).
     query_timeout: statementTimeout + 5_000,
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     application_name: 'hookscope',
   });
   pool.on('error', (error) => options.log?.('postgres: an idle connection failed; it was dropped', error));
