@@ -1,5 +1,6 @@
 // Operating Hookscope on PostgreSQL: readiness and 503s while the database is down, recovery on
 // its own when it returns (store and stream), Prometheus metrics.
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresMissingReason, startTestPostgres, type TestPostgres } from '../support/postgres';
 import { connectStream } from '../support/stream-client';
@@ -61,6 +62,28 @@ describe.skipIf(missing)(`operations on PostgreSQL${missing ? ` — skipped: ${m
       await app.dispose();
     }
   }, 90_000);
+
+  it('an instance whose LISTEN connection was cut catches up on captures committed meanwhile', async () => {
+    const url = await server.createDatabase();
+    const [a, b] = (await Promise.all([0, 1].map(() => startTestServer({ store: 'postgres', databaseUrl: url })))) as [TestServer, TestServer];
+    const client = await connectStream(b.url, TEST_TOKEN);
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      client.send({ type: 'subscribe', subscriptions: [{ endpointId: 'default' }] });
+      await client.waitFor((m) => m.type === 'caught-up');
+      await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'hookscope-hub'");
+      // Committed while no instance listens: its notice reaches no one.
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i += 1) ids.push(((await (await ingest(a, `{"gap":${i}}`)).json()) as { id: string }).id);
+      await client.waitFor((m) => m.type === 'capture' && m.capture.id === ids[2], 15_000);
+      expect(client.captureIds()).toEqual(ids);
+    } finally {
+      client.close();
+      await admin.end();
+      await Promise.all([a, b].map((s) => s.dispose()));
+    }
+  });
 
   it('refuses to start with a clear error when the database cannot be reached', async () => {
     const unreachable = `postgres://hookscope@127.0.0.1:${server.port}/no_such_database`;
