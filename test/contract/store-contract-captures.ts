@@ -120,6 +120,17 @@ function runCursorCases(ctx: StoreContext, test: Case): void {
     expect((await ctx.store.list('a', { limit: 10, before: ids[2] })).items.map((c) => c.id)).toEqual([ids[1], ids[0]]);
   });
 
+  test('cursors and ids holding NUL find nothing and keep their place in the order', async () => {
+    await ctx.store.createEndpoint(endpoint('a'));
+    const ids = await appendMany(ctx.store, 'a', 3);
+    expect(await ctx.store.get('a\u0000b')).toBeNull();
+    expect(await ctx.store.deleteCapture('a\u0000b')).toBeNull();
+    expect(await ctx.store.getEndpoint('a\u0000')).toBeNull();
+    expect((await ctx.store.listAfter('a', '\u0000', 10)).map((c) => c.id)).toEqual(ids);
+    expect((await ctx.store.list('a', { limit: 10, before: '\u0000' })).items).toEqual([]);
+    expect((await ctx.store.list('a', { limit: 10, after: `${ids[0]}\u0000` })).items.map((c) => c.id)).toEqual([ids[2], ids[1]]);
+  });
+
   test('listAfter: oldest first from the start or after a cursor, at most limit; unknown endpoint is a NotFoundError', async () => {
     await ctx.store.createEndpoint(endpoint('a'));
     await ctx.store.createEndpoint(endpoint('b'));

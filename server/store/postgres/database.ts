@@ -24,7 +24,7 @@ export class Database {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
     return this.track(async () => {
       try {
-        return await this.pool.query<R>(text, values);
+        return await this.pool.query<R>(text, values?.map(withoutNul));
       } catch (error) {
         throw toStoreError(error);
       }
@@ -74,4 +74,14 @@ export class Database {
     running.then(forget, forget);
     return running;
   }
+}
+
+/**
+ * PostgreSQL text cannot hold NUL, but a caller may pass one in an id or cursor (from a URL).
+ * No stored id holds one, and U+0001 sorts like NUL against ids, so the lookup keeps its answer
+ * (nothing found; the same cursor position) instead of failing. JSON parameters are unaffected:
+ * JSON.stringify escapes NUL.
+ */
+export function withoutNul<T>(value: T): T {
+  return (typeof value === 'string' && value.includes('\0') ? value.replaceAll('\0', '\u0001') : value) as T;
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { NotFoundError, StoreUnavailableError } from '../../errors';
+import { HttpError, NotFoundError, StoreUnavailableError } from '../../errors';
 
 export interface PoolOptions {
   /** `postgres://user:password@host:port/database?…` */
@@ -66,6 +66,9 @@ export function isUnavailable(error: unknown): boolean {
 /** Maps a pg failure to the Store's error contract; anything else is rethrown as is. */
 export function toStoreError(error: unknown): unknown {
   if (isUnavailable(error)) return new StoreUnavailableError(`the database is unavailable: ${(error as Error).message}`);
-  if ((error as { code?: unknown }).code === 'P0002') return new NotFoundError((error as Error).message);
+  const code = (error as { code?: unknown }).code;
+  if (code === 'P0002') return new NotFoundError((error as Error).message);
+  // A cursor or id holding NUL: text columns cannot, so nothing matches; the caller sent it.
+  if (code === '22021') return new HttpError(400, 'a cursor or id holds a character that cannot occur in one (NUL)');
   return error;
 }

@@ -7,7 +7,7 @@ import { AppendBatcher } from './append-batcher';
 import {
   captureFromRow, deliveryIdColumn, randomIdSuffix, summaryFromRow, SUMMARY_COLUMNS, type CaptureRow, type SummaryRow,
 } from './capture-rows';
-import { Database } from './database';
+import { Database, withoutNul } from './database';
 import { describeDatabase, toStoreError, type PoolOptions } from './pool';
 import { applyMigrations } from './schema-migrations';
 
@@ -198,7 +198,8 @@ export class PostgresStore implements Store {
     return rows[0]?.id ?? null;
   }
 
-  async deleteCapture(id: string): Promise<string | null> {
+  async deleteCapture(raw: string): Promise<string | null> {
+    const id = withoutNul(raw);
     return this.db.transaction(async (client) => {
       const { rows } = await client.query<{ endpoint_id: string }>('SELECT endpoint_id FROM captures WHERE id = $1', [id]);
       const endpointId = rows[0]?.endpoint_id;
@@ -212,7 +213,8 @@ export class PostgresStore implements Store {
     });
   }
 
-  async clearCaptures(endpointId: string): Promise<number> {
+  async clearCaptures(raw: string): Promise<number> {
+    const endpointId = withoutNul(raw);
     return this.db.transaction(async (client) => {
       const { rowCount: found } = await client.query('SELECT 1 FROM endpoints WHERE id = $1 FOR UPDATE', [endpointId]);
       if (!found) throw new NotFoundError(`no endpoint with id ${endpointId}`);
