@@ -1,5 +1,6 @@
 import { ConfigError, describeOptions, loadConfig } from './config';
 import { CorruptDataError, StoreUnavailableError } from './errors';
+import { DataFolderInUseError } from './store/data-lock';
 import { startServer } from './serve';
 import { forwardCommand } from './forward/cli-command';
 import { FORWARD_USAGE } from './forward/cli-options';
@@ -62,7 +63,7 @@ async function main(args: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof CorruptDataError || error instanceof StoreUnavailableError) console.error(`hookscope: ${error.message}`);
+  if (error instanceof ConfigError || error instanceof CorruptDataError || error instanceof StoreUnavailableError || error instanceof DataFolderInUseError) console.error(`hookscope: ${error.message}`);
   else console.error('hookscope: failed to start:', error);
   process.exit(1);
 });

@@ -79,7 +79,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     http.listen(config.port, config.host, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
-  void replay.forwarder.resume().then(
+  // Only a store this process owns alone: instances sharing a database would each resume the
+  // deliveries the others still hold in their queues.
+  if (opened instanceof LowdbStore) void replay.forwarder.resume().then(
     (count) => count > 0 && log(`forward rules: resuming ${count} unsettled deliveries`),
     (error: unknown) => log('forward rules: resuming unsettled deliveries failed', error),
   );

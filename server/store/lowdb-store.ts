@@ -7,6 +7,7 @@ import { endpointSchema, type Endpoint } from '../../shared/endpoint';
 import { ConflictError, NotFoundError, StoreUnavailableError } from '../errors';
 import { CaptureLog } from './capture-log';
 import { createCaptureIdGenerator } from './capture-id';
+import { lockDataFolder } from './data-lock';
 import { DurableJsonFile } from './durable-json-file';
 import type { SegmentLimits } from './segment-writer';
 import type { CapturePage, ListOptions, NewCapture, Store, StoredCapture } from './store';
@@ -34,6 +35,7 @@ export class LowdbStore implements Store {
   private logs = new Map<string, CaptureLog>();
   private endpointWrites: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private unlock: () => Promise<void> = async () => undefined;
   private readonly newId: () => string;
   private readonly limits: SegmentLimits;
   private readonly warn: (message: string) => void;
@@ -50,9 +52,15 @@ export class LowdbStore implements Store {
   static async open(options: LowdbStoreOptions): Promise<LowdbStore> {
     const store = new LowdbStore(options);
     await mkdir(options.dir, { recursive: true, mode: 0o700 });
-    await store.db.read();
-    store.db.data.endpoints.forEach((endpoint) => deepFreeze(endpoint));
-    for (const endpoint of store.db.data.endpoints) await store.openLog(endpoint);
+    store.unlock = await lockDataFolder(options.dir);
+    try {
+      await store.db.read();
+      store.db.data.endpoints.forEach((endpoint) => deepFreeze(endpoint));
+      for (const endpoint of store.db.data.endpoints) await store.openLog(endpoint);
+    } catch (error) {
+      await store.unlock();
+      throw error;
+    }
     return store;
   }
 
@@ -65,6 +73,7 @@ export class LowdbStore implements Store {
     this.closed = true;
     await this.endpointWrites;
     await Promise.all([...this.logs.values()].map((log) => log.close()));
+    await this.unlock();
   }
 
   async listEndpoints(): Promise<Endpoint[]> {

@@ -108,6 +108,19 @@ describe('durability', () => {
     expect(await allCaptureIds(second.url, 'default')).toHaveLength(1);
   });
 
+  it('refuses a data folder another live process has open, and takes over a dead one’s', async () => {
+    const data = await newDataDir();
+    const child = await spawnServer(['serve', '--port', '0', '--host', '127.0.0.1', '--data', data, '--token', TEST_TOKEN]);
+    const second = await runCli(['serve', '--port', '0', '--data', data, '--token', TEST_TOKEN]);
+    expect(second.code).toBe(1);
+    expect(second.output).toContain(`in use by another Hookscope (process ${child.process.pid})`);
+    child.process.kill('SIGKILL'); // leaves its lock file behind
+    await child.exited;
+    const third = await startTestServer({ data });
+    cleanups.push(() => third.close());
+    expect((await fetch(`${third.url}/healthz`)).status).toBe(200);
+  });
+
   it('stops on a bad setting with a message naming it', async () => {
     const run = await runCli(['serve', '--port', 'eighty'], { HOOKSCOPE_BODY_LIMIT: 'lots' });
     expect(run.code).toBe(1);
