@@ -6,6 +6,7 @@ import type { CapturePage, ListOptions, StoredCapture } from './store';
 import { readSegment } from './segment-reader';
 import { SegmentWriter, segmentFileName, type SegmentLimits } from './segment-writer';
 import { decodeMeta, encodeBody, encodeMeta, summaryOf } from './capture-record';
+import { EntryList } from './entry-list';
 
 interface Entry {
   summary: CaptureSummary;
@@ -34,7 +35,7 @@ export interface CaptureLogOptions {
  * never outlive the segment of the capture it deletes.
  */
 export class CaptureLog {
-  private entries: Entry[] = []; // oldest first
+  private entries = new EntryList<Entry>(); // oldest first
   private byId = new Map<string, Entry>();
   /** Delivery id → ids holding it, oldest first (so the next retained one takes over). */
   private byDeliveryId = new Map<string, string[]>();
@@ -42,6 +43,8 @@ export class CaptureLog {
   private evictedUpTo: string | null = null;
   private persistedEvictedUpTo: string | null = null;
   private segments = new Map<number, SegmentInfo>();
+  /** A segment's last retained capture went away: dropDeadSegments has work. */
+  private emptiedSegment = false;
   private writer: SegmentWriter;
 
   private constructor(private readonly options: CaptureLogOptions) {
@@ -61,7 +64,7 @@ export class CaptureLog {
   }
 
   ids(): string[] {
-    return this.entries.map((entry) => entry.summary.id);
+    return this.entries.toArray().map((entry) => entry.summary.id);
   }
 
   async append(capture: StoredCapture, maxCaptures: number): Promise<void> {
@@ -84,20 +87,20 @@ export class CaptureLog {
     let end = total; // exclusive
     let start: number;
     if (options.after !== undefined) {
-      start = this.firstIndexAfter(options.after);
+      start = this.entries.firstAfter(options.after);
       end = Math.min(total, start + options.limit);
-      if (options.before !== undefined) end = Math.min(end, this.firstIndexAtOrAfter(options.before));
+      if (options.before !== undefined) end = Math.min(end, this.entries.firstAtOrAfter(options.before));
     } else {
-      if (options.before !== undefined) end = this.firstIndexAtOrAfter(options.before);
+      if (options.before !== undefined) end = this.entries.firstAtOrAfter(options.before);
       start = Math.max(0, end - options.limit);
     }
-    const items = this.entries.slice(start, Math.max(start, end)).reverse().map((e) => e.summary);
+    const items = this.entries.slice(start, end).reverse().map((e) => e.summary);
     const last = items[items.length - 1];
     return { items, nextBefore: start > 0 && last ? last.id : null, total };
   }
 
   listAfter(cursor: string | undefined, limit: number): CaptureSummary[] {
-    const start = cursor === undefined ? 0 : this.firstIndexAfter(cursor);
+    const start = cursor === undefined ? 0 : this.entries.firstAfter(cursor);
     return this.entries.slice(start, start + limit).map((e) => e.summary);
   }
 
@@ -135,7 +138,7 @@ export class CaptureLog {
     const entry = this.byId.get(id);
     if (!entry) return false;
     this.unindex(entry);
-    this.entries.splice(this.entries.indexOf(entry), 1);
+    this.entries.remove(entry);
     await this.dropDeadSegments();
     return true;
   }
@@ -156,7 +159,7 @@ export class CaptureLog {
       if (error.code !== 'ENOENT') throw error;
     });
     await rm(trash, { recursive: true, force: true });
-    this.entries = [];
+    this.entries.clear();
     this.byId.clear();
     this.byDeliveryId.clear();
     this.evictedUpTo = this.persistedEvictedUpTo = null;
@@ -171,10 +174,10 @@ export class CaptureLog {
 
   applyRetention(maxCaptures: number): void {
     if (this.entries.length <= maxCaptures) return;
-    const evicted = this.entries.splice(0, this.entries.length - maxCaptures);
+    const evicted = this.entries.shift(this.entries.length - maxCaptures);
     for (const entry of evicted) this.unindex(entry);
     this.evictedUpTo = (evicted[evicted.length - 1] as Entry).summary.id;
-    void this.dropDeadSegments().catch((error: Error) => this.options.warn(`retention: ${error.message}`));
+    if (this.emptiedSegment) void this.dropDeadSegments().catch((error: Error) => this.options.warn(`retention: ${error.message}`));
   }
 
   /**
@@ -212,41 +215,19 @@ export class CaptureLog {
       if (holders.length === 0) this.byDeliveryId.delete(deliveryId as string);
     }
     const info = this.segments.get(entry.segment);
-    if (info) info.live -= 1;
+    if (info && --info.live === 0) this.emptiedSegment = true;
   }
 
+  /** Unlinks segments from the oldest on while they hold nothing (Map order is segment order). */
   private async dropDeadSegments(): Promise<void> {
-    const numbers = [...this.segments.keys()].sort((a, b) => a - b);
-    for (const segment of numbers) {
+    this.emptiedSegment = false;
+    for (const segment of [...this.segments.keys()]) {
       if (segment === this.writer.currentSegment || (this.segments.get(segment)?.live ?? 0) > 0) break;
       this.segments.delete(segment);
       await unlink(join(this.options.dir, segmentFileName(segment))).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') throw error;
       });
     }
-  }
-
-  /** Index of the first entry whose id is greater than `id` (ids sort in arrival order). */
-  private firstIndexAfter(id: string): number {
-    let lo = 0;
-    let hi = this.entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.entries[mid] as Entry).summary.id <= id) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  private firstIndexAtOrAfter(id: string): number {
-    let lo = 0;
-    let hi = this.entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.entries[mid] as Entry).summary.id < id) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 
   private async load(): Promise<void> {
@@ -279,6 +260,7 @@ export class CaptureLog {
 
   private loadLines(file: string, segment: number, lines: Awaited<ReturnType<typeof readSegment>>): number {
     let captures = 0;
+    let firstId: string | undefined; // captures of this segment sort from here on
     for (const line of lines) {
       if (line.kind === 'body') {
         const entry = this.byId.get(line.id);
@@ -290,22 +272,23 @@ export class CaptureLog {
         const summary = summaryOf(record.c as StoredCapture);
         if (typeof summary.id !== 'string') throw new CorruptDataError(file, 'a capture record has no id');
         this.index({ summary, segment, meta: { offset: line.offset, length: line.length }, body: null, replays: [] });
+        firstId ??= summary.id;
         captures += 1;
       } else if (record.t === 'd' && typeof record.id === 'string') {
         const entry = this.byId.get(record.id);
         if (entry) {
           this.unindex(entry);
-          this.entries.splice(this.entries.indexOf(entry), 1);
+          this.entries.remove(entry);
         }
       } else if (record.t === 'r' && typeof record.id === 'string') {
         this.byId.get(record.id)?.replays.push(record.a as ReplayAttempt);
       } else if (record.t === 'x' && typeof record.id === 'string') {
         const upTo = record.id;
-        while (this.entries[0] && this.entries[0].summary.id <= upTo) this.unindex(this.entries.shift() as Entry);
+        for (const evicted of this.entries.shift(this.entries.firstAfter(upTo))) this.unindex(evicted);
         this.evictedUpTo = this.persistedEvictedUpTo = upTo;
       }
     }
-    for (const entry of this.entries) {
+    for (const entry of this.entries.slice(this.entries.firstAtOrAfter(firstId ?? '\uffff'), this.entries.length)) {
       if (entry.segment === segment && entry.body === null) throw new CorruptDataError(file, `capture ${entry.summary.id} has no body record`);
     }
     return captures;

@@ -16,6 +16,11 @@ export interface WriteResult {
   offsets: number[];
 }
 
+interface Written {
+  item: Pending;
+  result: WriteResult;
+}
+
 interface Pending {
   records: Buffer[];
   captures: number;
@@ -28,16 +33,22 @@ export function segmentFileName(segment: number): string {
 }
 
 /**
- * Appends records to the newest segment of one endpoint with group commit: writes that arrive
- * while a write is in flight are queued and then written together with one `write` and one
- * `fdatasync`, so each resolves only once its bytes are on disk, and a write's cost depends on
- * the batch alone — never on how much the endpoint or the store already holds.
+ * Appends records to the newest segment of one endpoint with pipelined group commit: writes that
+ * arrive while a write is in flight are queued and written together with one `writev`; a
+ * `fdatasync` covers everything written before it started, and while it runs the next batch is
+ * already being written. Each write resolves, in order, only once an fdatasync that began after
+ * its bytes were written has finished — and its cost depends on the batch alone, never on how
+ * much the endpoint or the store already holds.
  */
 export class SegmentWriter {
   private handle: FileHandle | null = null;
   private queue: Pending[] = [];
-  private flushing: Promise<void> | null = null;
-  /** Write + fdatasync rounds so far: fewer than writes when deliveries share a commit. */
+  private unsynced: Written[] = [];
+  private writing: Promise<void> | null = null;
+  private syncing: Promise<void> | null = null;
+  /** Set when an fdatasync failed: the file's state is unknown, so nothing more is written. */
+  private failure: Error | null = null;
+  /** fdatasync rounds so far: fewer than writes when deliveries share a commit. */
   commits = 0;
 
   constructor(
@@ -55,14 +66,18 @@ export class SegmentWriter {
   /** Queues records (one line each, newline included); resolves when they are durable. */
   write(records: Buffer[], captures: number): Promise<WriteResult> {
     return new Promise((resolve, reject) => {
+      if (this.failure) {
+        reject(this.failure);
+        return;
+      }
       this.queue.push({ records, captures, resolve, reject });
-      if (!this.flushing) this.flushing = this.flushLoop();
+      this.kick();
     });
   }
 
-  /** Resolves when everything queued so far has been written. */
+  /** Resolves when everything queued so far is durable (or failed). */
   async drain(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    while (this.writing || this.syncing) await Promise.all([this.writing, this.syncing]);
   }
 
   async close(): Promise<void> {
@@ -71,21 +86,30 @@ export class SegmentWriter {
     this.handle = null;
   }
 
-  private async flushLoop(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue;
-        this.queue = [];
-        await this.flushBatch(batch);
-      }
-    } finally {
-      this.flushing = null;
+  /** Starts the next write and the next fdatasync when each is free: one of each may run at once. */
+  private kick(): void {
+    if (!this.writing && this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      this.writing = this.writeBatch(batch).finally(() => {
+        this.writing = null;
+        this.kick();
+      });
+    }
+    if (!this.syncing && this.unsynced.length > 0 && this.handle) {
+      const items = this.unsynced;
+      this.unsynced = [];
+      this.syncing = this.sync(this.handle, items).finally(() => {
+        this.syncing = null;
+        this.kick();
+      });
     }
   }
 
-  private async flushBatch(batch: Pending[]): Promise<void> {
+  private async writeBatch(batch: Pending[]): Promise<void> {
     const captures = batch.reduce((sum, item) => sum + item.captures, 0);
     try {
+      if (this.failure) throw this.failure;
       if (this.handle === null || (captures > 0 && this.isFull())) await this.openSegment(this.handle !== null);
       const handle = this.handle as FileHandle;
       const start = this.size;
@@ -100,17 +124,28 @@ export class SegmentWriter {
       }));
       try {
         await writeAll(handle, batch.flatMap((item) => item.records), start);
-        await handle.datasync();
       } catch (error) {
         await handle.truncate(start).catch(() => undefined);
         throw error;
       }
       this.size = offset;
       this.captures += captures;
-      this.commits += 1;
-      batch.forEach((item, i) => item.resolve(results[i] as WriteResult));
+      batch.forEach((item, i) => this.unsynced.push({ item, result: results[i] as WriteResult }));
     } catch (error) {
       for (const item of batch) item.reject(error as Error);
+    }
+  }
+
+  private async sync(handle: FileHandle, items: Written[]): Promise<void> {
+    try {
+      await handle.datasync();
+      this.commits += 1;
+      for (const { item, result } of items) item.resolve(result);
+    } catch (error) {
+      // After a failed fsync the kernel may have dropped the dirty pages: refuse further writes.
+      this.failure = new Error(`fdatasync of segment ${this.segment} failed (${(error as Error).message}); writes refused until restart`);
+      for (const { item } of [...items, ...this.unsynced]) item.reject(this.failure);
+      this.unsynced = [];
     }
   }
 
@@ -120,6 +155,11 @@ export class SegmentWriter {
 
   private async openSegment(next: boolean): Promise<void> {
     if (next) {
+      // Everything written to the old segment is synced before its handle is closed.
+      while (this.syncing || this.unsynced.length > 0) {
+        this.kick();
+        await this.syncing;
+      }
       await this.handle?.close();
       this.handle = null;
       this.segment += 1;
