@@ -41,8 +41,23 @@ const BODY_ID_RULES: IdRule[] = [
   (b) => (text(b.MessageSid) && text(b.MessageStatus) ? `twilio:${text(b.MessageSid)}:${text(b.MessageStatus)}` : null),
 ];
 
+/**
+ * Text a body must contain for each id rule (all of a row) or SendGrid's array rule to match: a
+ * body that fits no row is not parsed at all, which keeps dedupe's CPU off other senders' path.
+ */
+const BODY_ID_MARKERS: readonly (readonly string[])[] = [
+  ['"object"', 'evt_'], // Stripe
+  ['message.feedback'], // Journey Optimizer
+  ['event_type', 'event_id'], // Treble webhook center
+  ['whatsapp_business_account'], // WhatsApp Cloud API
+  ['MessageSid', 'MessageStatus'], // Twilio
+  ['sg_event_id'], // SendGrid
+];
+
 function bodyIdOf(delivery: RawDelivery): string | null {
   if (delivery.body.length === 0 || delivery.body.length > MAX_BODY_FOR_ID) return null;
+  const compressed = (headerValue(delivery.headers, 'content-encoding') ?? 'identity').trim().toLowerCase() !== 'identity';
+  if (!compressed && !BODY_ID_MARKERS.some((row) => row.every((marker) => delivery.body.includes(marker)))) return null;
   const parsed = parsedBodyOf(delivery);
   if (parsed.kind === 'unparsed') return null;
   // SendGrid posts an array of events, each with sg_event_id: the first identifies the batch.
