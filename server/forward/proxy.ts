@@ -31,6 +31,8 @@ export interface ProxyForwarder {
   forward(delivery: RawDelivery, endpoint: Endpoint): Promise<ProxyResult>;
   /** Records the attempt on the stored capture and pushes it on the stream; never rejects (a failure is logged). */
   record(capture: StoredCapture, attempt: ReplayAttempt): Promise<void>;
+  /** Resolves once every record started so far is written (called before the store closes). */
+  drain(): Promise<void>;
 }
 
 /** The attempt as stored: the answer's body capped like a replay's, whatever was relayed. */
@@ -40,6 +42,7 @@ function storedAttempt(outcome: SendOutcome): ReplayAttempt {
 }
 
 export function createProxyForwarder(deps: { store: Store; hub: Hub; sender: Sender; now: () => number; log: (message: string, error?: unknown) => void }): ProxyForwarder {
+  const recording = new Set<Promise<void>>(); // records run after the reply: shutdown waits for them
   return {
     async forward(delivery, endpoint) {
       const rule = endpoint.forward as NonNullable<Endpoint['forward']>;
@@ -59,7 +62,14 @@ export function createProxyForwarder(deps: { store: Store; hub: Hub; sender: Sen
       return { answer: { status: outcome.status, headers: outcome.headers ?? [], body: outcome.body ?? Buffer.alloc(0) }, attempt };
     },
     async record(capture, attempt) {
-      await recordAttempt(deps, capture.endpointId, capture.id, attempt).catch((error: unknown) => deps.log(`recording the proxy attempt of ${capture.id} failed`, error));
+      const done = recordAttempt(deps, capture.endpointId, capture.id, attempt)
+        .catch((error: unknown) => deps.log(`recording the proxy attempt of ${capture.id} failed`, error))
+        .finally(() => recording.delete(done));
+      recording.add(done);
+      await done;
+    },
+    async drain() {
+      await Promise.all([...recording]);
     },
   };
 }

@@ -54,6 +54,7 @@ export function createReplayServices(options: ReplayServicesOptions): ReplayServ
     async close() {
       await bulk.close();
       await forwarder.close();
+      await proxy.drain();
       sender.close();
     },
   };
