@@ -62,9 +62,12 @@ export function createProxyForwarder(deps: { store: Store; hub: Hub; sender: Sen
       return { answer: { status: outcome.status, headers: outcome.headers ?? [], body: outcome.body ?? Buffer.alloc(0) }, attempt };
     },
     async record(capture, attempt) {
-      const done = recordAttempt(deps, capture.endpointId, capture.id, attempt)
+      const done: Promise<void> = recordAttempt(deps, capture.endpointId, capture.id, attempt)
+        .then(() => undefined)
         .catch((error: unknown) => deps.log(`recording the proxy attempt of ${capture.id} failed`, error))
-        .finally(() => recording.delete(done));
+        .finally(() => {
+          recording.delete(done);
+        });
       recording.add(done);
       await done;
     },
