@@ -27,6 +27,7 @@ export interface AppDeps {
   onStored?: IngestDeps['onStored'];
   /** Proxy-mode forward rules (the target's answer becomes the ingest reply). */
   proxy?: IngestDeps['proxy'];
+  inFlight?: IngestDeps['inFlight'];
   /** Replay, bulk replay, export/import; their routes are mounted when given. */
   replay?: ReplayServices;
   /** Prometheus metrics, served at `/metrics` (token required: labels name endpoint ids) when given. */

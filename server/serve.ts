@@ -13,6 +13,7 @@ import type { Store } from './store/store';
 import { LocalHub, type Hub } from './stream/hub';
 import { PgHub } from './stream/pg-hub';
 import { attachStream, type StreamOptions, type StreamServer } from './stream/stream-server';
+import { InFlight } from './ingest/in-flight';
 import { resolveToken } from './token';
 
 export interface RunningServer {
@@ -63,9 +64,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
 
   const replay = createReplayServices({ store, hub, replayAllow: config.replayAllow, publicUrl: config.publicUrl, now, log, ...options.replay });
+  const inFlight = new InFlight();
   const app = createApp({
     store, hub, token, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, now, log, webDir: DEFAULT_WEB_DIR,
-    replay, onStored: replay.forwarder.onStored, proxy: replay.proxy, metrics,
+    replay, onStored: replay.forwarder.onStored, proxy: replay.proxy, metrics, inFlight,
   });
   const http = createServer(
     { headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, keepAliveTimeout: 5000, connectionsCheckingInterval: 1000 },
@@ -97,6 +99,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       await stream.close();
       const force = setTimeout(() => http.closeAllConnections(), 10_000);
       await stopped;
+      await inFlight.idle(); // handlers whose sender hung up may still be storing
       clearInterval(idle);
       clearTimeout(force);
       await replay.close();

@@ -9,6 +9,7 @@ import { validateDelivery } from '../validate';
 import { answerHandshake, createVerifyContext, verifyDelivery } from '../verify';
 import { headerPairs, newCapture, splitIngestUrl, type RawDelivery } from './capture';
 import { deliveryIdOf } from './dedupe';
+import type { InFlight } from './in-flight';
 import { readBody } from './read-body';
 import { sendProxiedAnswer, type ProxyForwarder } from '../forward/proxy';
 import { buildReply, decideReply, type Reply } from './reply';
@@ -20,6 +21,8 @@ export interface IngestDeps {
   now: () => number;
   /** Called after a delivery is stored and published (forward rules hook in here). */
   onStored?: (capture: StoredCapture, endpoint: Endpoint) => void;
+  /** Handlers still running, awaited at shutdown. */
+  inFlight?: InFlight;
   /** Proxy-mode forward rules: asked before storing, its answer (if any in time) becomes the reply. */
   proxy?: ProxyForwarder;
 }
@@ -29,6 +32,11 @@ export interface IngestDeps {
  * The reply is sent only once the store has made the capture durable.
  */
 export function createIngestHandler(deps: IngestDeps): RequestHandler {
+  const handle = ingest(deps);
+  return (req, res) => (deps.inFlight ? deps.inFlight.track(handle(req, res)) : handle(req, res));
+}
+
+function ingest(deps: IngestDeps): (req: Request, res: Response) => Promise<void> {
   const verifyContext = createVerifyContext({ now: deps.now }); // parsed keys and JWKS cached for the app's life
   return async (req, res) => {
     const receivedAt = deps.now();
