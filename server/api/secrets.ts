@@ -1,11 +1,8 @@
-import { createHash } from 'node:crypto';
+import { fingerprint } from '../verify/digests';
 import type { Endpoint } from '../../shared/endpoint';
 import { SECRET_MASK_PREFIX } from '../../shared/verify-config';
 
-/** First 8 hex digits of the secret's SHA-256: enough to tell secrets apart, useless to an attacker. */
-export function fingerprint(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex').slice(0, 8);
-}
+export { fingerprint };
 
 function mask(secret: string): string {
   return `${SECRET_MASK_PREFIX}${fingerprint(secret)}`;
