@@ -6,7 +6,7 @@ import { summaryOf } from '../store/capture-record';
 import type { Store, StoredCapture } from '../store/store';
 import type { Hub } from '../stream/hub';
 import { validateDelivery } from '../validate';
-import { answerHandshake, createVerifyContext, verifyDelivery } from '../verify';
+import { answerHandshake, createVerifyContext, verifyDelivery, type HandshakeAnswer, type VerifyContext } from '../verify';
 import { headerPairs, newCapture, splitIngestUrl, type RawDelivery } from './capture';
 import { deliveryIdOf } from './dedupe';
 import type { InFlight } from './in-flight';
@@ -49,36 +49,47 @@ function ingest(deps: IngestDeps): (req: Request, res: Response) => Promise<void
     }
     const read = await readBody(req, deps.bodyLimit);
     const delivery = toDelivery(req, endpointId, path, query, read.ok ? read.body : Buffer.alloc(0), receivedAt);
-    if (!read.ok) {
-      const rejected = `body of ${read.size} bytes is over the limit of ${deps.bodyLimit} bytes; it was not kept`;
-      const stored = await store(deps, { ...newCapture(delivery, { status: 413, rejected }), size: read.size }, endpoint);
-      res.set('connection', 'close');
-      res.status(413).json({ error: rejected, id: stored.id });
-      return;
-    }
+    if (!read.ok) return rejectOversize(deps, delivery, endpoint, read.size, res);
     const handshake = answerHandshake(delivery, endpoint.verify);
-    if (handshake) {
-      const answered = { status: handshake.status, ...(handshake.status !== 200 && { rejected: handshake.verdict.reason }) };
-      const stored = await store(deps, { ...newCapture(delivery, answered), verdicts: { signature: handshake.verdict, schema: SKIPPED_SCHEMA } }, endpoint);
-      send(res, { status: handshake.status, headers: { 'content-type': handshake.contentType, 'x-content-type-options': 'nosniff', 'x-hookscope-capture': stored.id }, body: handshake.body }, false);
-      return;
-    }
-    const signature = await verifyDelivery(delivery, endpoint.verify, verifyContext);
-    const schema = validateDelivery(delivery, endpoint.schema);
-    const verdicts = { signature, schema };
-    const deliveryId = deliveryIdOf(delivery);
-    const duplicateOf = deliveryId === null ? null : await deps.store.findByDeliveryId(endpointId, deliveryId);
-    const reply = decideReply(endpoint, verdicts);
+    if (handshake) return answerSubscription(deps, delivery, endpoint, handshake, res);
+
+    const judged = await judge(deps, delivery, endpoint, verifyContext);
+    const reply = decideReply(endpoint, judged.verdicts);
     const proxied = deps.proxy && reply.rejected === undefined && endpoint.forward?.mode === 'proxy' ? await deps.proxy.forward(delivery, endpoint) : null;
     const kept = proxied?.answer ? { status: proxied.answer.status } : reply; // the capture records the reply actually sent
-    const stored = await store(deps, { ...newCapture(delivery, kept), verdicts, deliveryId, duplicateOf }, endpoint);
+    const stored = await store(deps, { ...newCapture(delivery, kept), ...judged }, endpoint);
     if (proxied && deps.proxy) {
       void deps.proxy.record(stored, proxied.attempt); // after the reply: the capture itself is already durable
       if (proxied.answer) return sendProxiedAnswer(res, proxied.answer, req.method === 'HEAD');
     }
     if (reply.rejected === undefined && endpoint.response.delayMs > 0) await sleep(endpoint.response.delayMs);
-    send(res, buildReply(endpoint, stored.id, reply, verdicts), req.method === 'HEAD');
+    send(res, buildReply(endpoint, stored.id, reply, judged.verdicts), req.method === 'HEAD');
   };
+}
+
+/** verify → validate → dedupe: what the capture records about the delivery's authenticity and shape. */
+async function judge(deps: IngestDeps, delivery: RawDelivery, endpoint: Endpoint, verifyContext: VerifyContext) {
+  const signature = await verifyDelivery(delivery, endpoint.verify, verifyContext);
+  const schema = validateDelivery(delivery, endpoint.schema);
+  const deliveryId = deliveryIdOf(delivery);
+  const duplicateOf = deliveryId === null ? null : await deps.store.findByDeliveryId(endpoint.id, deliveryId);
+  return { verdicts: { signature, schema }, deliveryId, duplicateOf };
+}
+
+/** 413: the attempt is recorded (its size, not its body) and the connection closed. */
+async function rejectOversize(deps: IngestDeps, delivery: RawDelivery, endpoint: Endpoint, size: number, res: Response): Promise<void> {
+  const rejected = `body of ${size} bytes is over the limit of ${deps.bodyLimit} bytes; it was not kept`;
+  const stored = await store(deps, { ...newCapture(delivery, { status: 413, rejected }), size }, endpoint);
+  res.set('connection', 'close');
+  res.status(413).json({ error: rejected, id: stored.id });
+}
+
+/** The GET subscription handshake (`hub.challenge`): recorded, then answered with the challenge or 403. */
+async function answerSubscription(deps: IngestDeps, delivery: RawDelivery, endpoint: Endpoint, handshake: HandshakeAnswer, res: Response): Promise<void> {
+  const answered = { status: handshake.status, ...(handshake.status !== 200 && { rejected: handshake.verdict.reason }) };
+  const stored = await store(deps, { ...newCapture(delivery, answered), verdicts: { signature: handshake.verdict, schema: SKIPPED_SCHEMA } }, endpoint);
+  const headers = { 'content-type': handshake.contentType, 'x-content-type-options': 'nosniff', 'x-hookscope-capture': stored.id };
+  send(res, { status: handshake.status, headers, body: handshake.body }, false);
 }
 
 async function store(deps: IngestDeps, capture: Parameters<Store['append']>[0], endpoint: Endpoint): Promise<StoredCapture> {
