@@ -1,9 +1,9 @@
-import { open, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { open, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CaptureSummary, ReplayAttempt } from '../../shared/capture';
 import { CorruptDataError } from '../errors';
 import type { CapturePage, ListOptions, StoredCapture } from './store';
-import { readSegment } from './segment-reader';
+import { readSegments, type SegmentLine } from './segment-reader';
 import { SegmentWriter, segmentFileName, type SegmentLimits } from './segment-writer';
 import { decodeMeta, encodeBody, encodeMeta, summaryOf } from './capture-record';
 import { EntryList } from './entry-list';
@@ -231,34 +231,18 @@ export class CaptureLog {
   }
 
   private async load(): Promise<void> {
-    let names: string[];
-    try {
-      names = (await readdir(this.options.dir)).filter((name) => /^\d{8}\.jsonl$/.test(name)).sort();
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
-    }
-    let lastSegment = 0;
-    let lastSize = 0;
-    let lastCaptures = 0;
-    for (const [i, name] of names.entries()) {
-      const segment = Number(name.slice(0, 8));
-      const file = join(this.options.dir, name);
-      const isLast = i === names.length - 1;
-      const lines = await readSegment(file, {
-        repairTornTail: isLast,
-        onTornTail: (bytes) => this.options.warn(`${file}: cut off ${bytes} bytes of an unfinished write (never acknowledged)`),
-      });
+    const segments = await readSegments(this.options.dir, this.options.warn);
+    for (const { segment, file, lines } of segments) {
       this.segments.set(segment, { live: 0 });
-      lastCaptures = this.loadLines(file, segment, lines);
-      lastSegment = segment;
+      const captures = this.loadLines(file, segment, lines);
       const tail = lines[lines.length - 1];
-      lastSize = tail ? tail.offset + tail.length + 1 : 0;
+      if (segment === segments[segments.length - 1]?.segment) {
+        this.writer = new SegmentWriter(this.options.dir, this.options.limits, segment, tail ? tail.offset + tail.length + 1 : 0, captures);
+      }
     }
-    if (lastSegment > 0) this.writer = new SegmentWriter(this.options.dir, this.options.limits, lastSegment, lastSize, lastCaptures);
   }
 
-  private loadLines(file: string, segment: number, lines: Awaited<ReturnType<typeof readSegment>>): number {
+  private loadLines(file: string, segment: number, lines: SegmentLine[]): number {
     let captures = 0;
     let firstId: string | undefined; // captures of this segment sort from here on
     for (const line of lines) {

@@ -1,4 +1,5 @@
-import { readFile, truncate } from 'node:fs/promises';
+import { readdir, readFile, truncate } from 'node:fs/promises';
+import { join } from 'node:path';
 import { CorruptDataError } from '../errors';
 
 /** One line of a capture segment file: where it is and, except for body lines, what it says. */
@@ -58,4 +59,28 @@ function parseLine(file: string, data: Buffer, start: number, end: number, lineN
     throw new CorruptDataError(file, `line ${lineNo} is not a Hookscope record`);
   }
   return { kind: 'record', value: value as Record<string, unknown>, offset: start, length };
+}
+
+/**
+ * Every segment of one endpoint's folder, oldest first, with its lines (an absent folder has
+ * none). Only the newest segment may end in a torn write; `warn` is told when one is cut off.
+ */
+export async function readSegments(dir: string, warn: (message: string) => void): Promise<{ segment: number; file: string; lines: SegmentLine[] }[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => /^\d{8}\.jsonl$/.test(name)).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const segments = [];
+  for (const [i, name] of names.entries()) {
+    const file = join(dir, name);
+    const lines = await readSegment(file, {
+      repairTornTail: i === names.length - 1,
+      onTornTail: (bytes) => warn(`${file}: cut off ${bytes} bytes of an unfinished write (never acknowledged)`),
+    });
+    segments.push({ segment: Number(name.slice(0, 8)), file, lines });
+  }
+  return segments;
 }
