@@ -68,11 +68,12 @@ export class CaptureLog {
   }
 
   async append(capture: StoredCapture, maxCaptures: number): Promise<void> {
-    const meta = encodeMeta(capture);
+    const summary = summaryOf(capture);
+    const meta = encodeMeta(summary, capture.headers);
     const body = encodeBody(capture.id, capture.body);
     const { segment, offsets } = await this.writer.write([meta, body, ...this.evictionMarker()], 1);
     const entry: Entry = {
-      summary: summaryOf(capture),
+      summary,
       segment,
       meta: { offset: offsets[0] as number, length: meta.length - 1 },
       body: { offset: offsets[1] as number, length: body.length - 1 },

@@ -21,8 +21,10 @@ export function summaryOf(capture: CaptureSummary): CaptureSummary {
 }
 
 /** Segment line with everything but the body. */
-export function encodeMeta(capture: StoredCapture): Buffer {
-  return Buffer.from(JSON.stringify({ t: 'c', c: { ...summaryOf(capture), headers: capture.headers } }) + '\n');
+export function encodeMeta(summary: CaptureSummary, headers: StoredCapture['headers']): Buffer {
+  // The summary's fields, then headers: the same JSON as {...summary, headers} without building that object.
+  const fields = JSON.stringify(summary);
+  return Buffer.from(`{"t":"c","c":${fields.slice(0, -1)},"headers":${JSON.stringify(headers)}}}\n`);
 }
 
 /** Segment line with the body bytes, base64; kept separate so start-up never parses it. */

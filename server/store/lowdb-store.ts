@@ -35,6 +35,8 @@ export class LowdbStore implements Store {
   private logs = new Map<string, CaptureLog>();
   private endpointWrites: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** The endpoints by id, rebuilt whenever endpoints.json changes: ingest looks one up per delivery. */
+  private endpointById = new Map<string, Endpoint>();
   private unlock: () => Promise<void> = async () => undefined;
   private readonly newId: () => string;
   private readonly limits: SegmentLimits;
@@ -56,6 +58,7 @@ export class LowdbStore implements Store {
     try {
       await store.db.read();
       store.db.data.endpoints.forEach((endpoint) => deepFreeze(endpoint));
+      store.endpointById = new Map(store.db.data.endpoints.map((endpoint) => [endpoint.id, endpoint]));
       for (const endpoint of store.db.data.endpoints) await store.openLog(endpoint);
     } catch (error) {
       await store.unlock();
@@ -81,7 +84,7 @@ export class LowdbStore implements Store {
   }
 
   async getEndpoint(id: string): Promise<Endpoint | null> {
-    const found = this.db.data.endpoints.find((e) => e.id === id);
+    const found = this.endpointById.get(id);
     return found ?? null; // frozen: safe to share, and ingest reads it on every delivery
   }
 
@@ -120,7 +123,7 @@ export class LowdbStore implements Store {
   async append(capture: NewCapture): Promise<StoredCapture> {
     this.assertOpen();
     const log = this.logs.get(capture.endpointId);
-    const endpoint = this.db.data.endpoints.find((e) => e.id === capture.endpointId);
+    const endpoint = this.endpointById.get(capture.endpointId);
     if (!log || !endpoint) throw new NotFoundError(`no endpoint with id ${capture.endpointId}`);
     const stored: StoredCapture = { ...capture, id: this.newId(), replays: [] };
     await log.append(stored, endpoint.retention.maxCaptures);
@@ -206,6 +209,7 @@ export class LowdbStore implements Store {
         this.db.data = previous;
         throw error;
       }
+      this.endpointById = new Map(draft.map((endpoint) => [endpoint.id, endpoint]));
       return result;
     });
     this.endpointWrites = run.catch(() => undefined);
