@@ -34,6 +34,8 @@ export function attachStream(server: Server, options: StreamOptions): StreamServ
   const heartbeatMs = options.heartbeatMs ?? 30_000;
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node drops the socket's error listener when it emits 'upgrade': a client reset must not crash us.
+    socket.on('error', () => socket.destroy());
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/api/stream') {
       socket.end('HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":"no WebSocket here; use /api/stream"}');

@@ -164,3 +164,19 @@ describe('stream resources', () => {
     client.ws.terminate();
   });
 });
+
+describe('stream upgrades', () => {
+  it('survives clients that reset an upgrade to the wrong path', async () => {
+    const { connect } = await import('node:net');
+    await Promise.all(Array.from({ length: 20 }, () => new Promise<void>((resolve) => {
+      const socket = connect(server.port, '127.0.0.1', () => {
+        socket.write(`GET /nope HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n${'j'.repeat(100_000)}`);
+        socket.resetAndDestroy();
+        resolve();
+      });
+      socket.on('error', () => resolve());
+    })));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+});
