@@ -18,13 +18,14 @@ function randomSuffix(length: number): string {
 }
 
 /**
- * Capture ids that sort (as strings) in the order they were made within one process:
+ * Capture ids that sort (as strings) in the order they were made, after `after` when given:
  * 9 base-36 digits of milliseconds, 4 of a counter within that millisecond, 7 random.
  * A clock that steps back keeps the last time so order still holds.
  */
-export function createCaptureIdGenerator(now: () => number = Date.now): () => string {
-  let lastMs = 0;
-  let counter = 0;
+export function createCaptureIdGenerator(now: () => number = Date.now, after?: string): () => string {
+  // Seeded with the newest stored id: a clock behind it (NTP step, restored VM) still sorts after.
+  let lastMs = after ? parseInt(after.slice(0, 9), 36) || 0 : 0;
+  let counter = after ? parseInt(after.slice(9, 13), 36) || 0 : 0;
   return () => {
     let ms = now();
     if (ms <= lastMs) {

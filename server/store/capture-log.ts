@@ -63,6 +63,11 @@ export class CaptureLog {
     return this.entries.length;
   }
 
+  /** Newest id written to this log, evicted or not (so no later id can sort before it). */
+  newestId(): string | undefined {
+    return this.entries.at(this.entries.length - 1)?.summary.id ?? this.evictedUpTo ?? undefined;
+  }
+
   ids(): string[] {
     return this.entries.toArray().map((entry) => entry.summary.id);
   }

@@ -38,7 +38,7 @@ export class LowdbStore implements Store {
   /** The endpoints by id, rebuilt whenever endpoints.json changes: ingest looks one up per delivery. */
   private endpointById = new Map<string, Endpoint>();
   private unlock: () => Promise<void> = async () => undefined;
-  private readonly newId: () => string;
+  private newId: () => string;
   private readonly limits: SegmentLimits;
   private readonly warn: (message: string) => void;
 
@@ -60,6 +60,7 @@ export class LowdbStore implements Store {
       store.db.data.endpoints.forEach((endpoint) => deepFreeze(endpoint));
       store.endpointById = new Map(store.db.data.endpoints.map((endpoint) => [endpoint.id, endpoint]));
       for (const endpoint of store.db.data.endpoints) await store.openLog(endpoint);
+      if (!options.newId) store.newId = createCaptureIdGenerator(Date.now, store.newestId());
     } catch (error) {
       await store.unlock();
       throw error;
@@ -173,6 +174,16 @@ export class LowdbStore implements Store {
   /** Writes after close() would go to closed files: they reject, as the Store contract says. */
   private assertOpen(): void {
     if (this.closed) throw new StoreUnavailableError('the store is closed');
+  }
+
+  /** The largest capture id any endpoint holds (ids are made after it). */
+  private newestId(): string | undefined {
+    let newest: string | undefined;
+    for (const log of this.logs.values()) {
+      const id = log.newestId();
+      if (id !== undefined && (newest === undefined || id > newest)) newest = id;
+    }
+    return newest;
   }
 
   /** The log holding a capture: a map lookup per endpoint, off the ingest path. */
