@@ -76,11 +76,28 @@ export async function readSegments(dir: string, warn: (message: string) => void)
   const segments = [];
   for (const [i, name] of names.entries()) {
     const file = join(dir, name);
-    const lines = await readSegment(file, {
-      repairTornTail: i === names.length - 1,
-      onTornTail: (bytes) => warn(`${file}: cut off ${bytes} bytes of an unfinished write (never acknowledged)`),
-    });
+    const newest = i === names.length - 1;
+    const cutOff = (bytes: number) => warn(`${file}: cut off ${bytes} bytes of an unfinished write (never acknowledged)`);
+    let lines = await readSegment(file, { repairTornTail: newest, onTornTail: cutOff });
+    if (newest) lines = await cutUnfinishedBatch(file, lines, cutOff);
     segments.push({ segment: Number(name.slice(0, 8)), file, lines });
   }
   return segments;
+}
+
+/**
+ * A batch is acknowledged only once all of it is written and synced, and a large one takes several
+ * writes: a crash between them leaves a capture record without its body line at the end of the
+ * newest segment. Everything from that record on was never acknowledged: it is cut off.
+ */
+async function cutUnfinishedBatch(file: string, lines: SegmentLine[], cutOff: (bytes: number) => void): Promise<SegmentLine[]> {
+  const withBody = new Set(lines.flatMap((line) => (line.kind === 'body' ? [line.id] : [])));
+  const orphan = lines.findIndex((line) => line.kind === 'record' && line.value.t === 'c' && !withBody.has(String((line.value.c as { id?: unknown } | undefined)?.id)));
+  // Only as the very last line: a record missing its body anywhere else is damage, and stops start-up.
+  if (orphan === -1 || orphan !== lines.length - 1) return lines;
+  const at = (lines[orphan] as SegmentLine).offset;
+  const last = lines[lines.length - 1] as SegmentLine;
+  cutOff(last.offset + last.length + 1 - at);
+  await truncate(file, at);
+  return lines.slice(0, orphan);
 }

@@ -121,6 +121,22 @@ describe('durability', () => {
     expect((await fetch(`${third.url}/healthz`)).status).toBe(200);
   });
 
+  it('cuts off a batch a crash left half-written (a capture without its body) and starts', async () => {
+    const data = await newDataDir();
+    const first = await startTestServer({ data });
+    await fetch(`${first.url}/h/default`, { method: 'POST', body: 'kept' });
+    await first.close();
+    const dir = join(data, 'captures', 'default');
+    const segment = join(dir, (await readdir(dir))[0] as string);
+    const intact = await readFile(segment);
+    const meta = intact.toString().split('\n')[0] as string;
+    await appendFile(segment, meta.replace(/"id":"[^"]+"/, '"id":"zzzzzzzzz0000orphan"') + '\n');
+    const second = await startTestServer({ data });
+    cleanups.push(() => second.close());
+    expect(await allCaptureIds(second.url, 'default')).toHaveLength(1);
+    expect(await readFile(segment)).toEqual(intact);
+  });
+
   it('stops on a bad setting with a message naming it', async () => {
     const run = await runCli(['serve', '--port', 'eighty'], { HOOKSCOPE_BODY_LIMIT: 'lots' });
     expect(run.code).toBe(1);
