@@ -45,6 +45,8 @@ export class CaptureLog {
   private segments = new Map<number, SegmentInfo>();
   /** A segment's last retained capture went away: dropDeadSegments has work. */
   private emptiedSegment = false;
+  /** A clear in progress: writes wait for it rather than go to files about to be removed. */
+  private clearing: Promise<number> | null = null;
   private writer: SegmentWriter;
 
   private constructor(private readonly options: CaptureLogOptions) {
@@ -73,6 +75,7 @@ export class CaptureLog {
   }
 
   async append(capture: StoredCapture, maxCaptures: number): Promise<void> {
+    if (this.clearing) await this.clearing;
     const summary = summaryOf(capture);
     const meta = encodeMeta(summary, capture.headers);
     const body = encodeBody(capture.id, capture.body);
@@ -139,6 +142,7 @@ export class CaptureLog {
   }
 
   async delete(id: string): Promise<boolean> {
+    if (this.clearing) await this.clearing;
     if (!this.byId.has(id)) return false;
     await this.writer.write([Buffer.from(JSON.stringify({ t: 'd', id }) + '\n'), ...this.evictionMarker()], 0);
     const entry = this.byId.get(id);
@@ -150,14 +154,25 @@ export class CaptureLog {
   }
 
   async addReplay(id: string, attempt: ReplayAttempt): Promise<boolean> {
+    if (this.clearing) await this.clearing;
     if (!this.byId.has(id)) return false;
     await this.writer.write([Buffer.from(JSON.stringify({ t: 'r', id, a: attempt }) + '\n'), ...this.evictionMarker()], 0);
     this.byId.get(id)?.replays.push(attempt);
     return true;
   }
 
-  /** Removes every capture: the folder is renamed away first, so a crash cannot half-clear it. */
-  async destroy(): Promise<number> {
+  /**
+   * Removes every capture: the folder is renamed away first, so a crash cannot half-clear it.
+   * Writes that arrive meanwhile wait, then go to the fresh log.
+   */
+  destroy(): Promise<number> {
+    this.clearing ??= this.removeAll().finally(() => {
+      this.clearing = null;
+    });
+    return this.clearing;
+  }
+
+  private async removeAll(): Promise<number> {
     const count = this.entries.length;
     await this.writer.close();
     const trash = `${this.options.dir}.deleted-${Date.now()}`;

@@ -48,6 +48,7 @@ export class SegmentWriter {
   private syncing: Promise<void> | null = null;
   /** Set when an fdatasync failed: the file's state is unknown, so nothing more is written. */
   private failure: Error | null = null;
+  private closed = false;
   /** fdatasync rounds so far: fewer than writes when deliveries share a commit. */
   commits = 0;
 
@@ -66,8 +67,8 @@ export class SegmentWriter {
   /** Queues records (one line each, newline included); resolves when they are durable. */
   write(records: Buffer[], captures: number): Promise<WriteResult> {
     return new Promise((resolve, reject) => {
-      if (this.failure) {
-        reject(this.failure);
+      if (this.failure || this.closed) {
+        reject(this.failure ?? new Error('the segment writer is closed'));
         return;
       }
       this.queue.push({ records, captures, resolve, reject });
@@ -81,6 +82,7 @@ export class SegmentWriter {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.drain();
     await this.handle?.close();
     this.handle = null;
@@ -111,6 +113,7 @@ export class SegmentWriter {
     try {
       if (this.failure) throw this.failure;
       if (this.handle === null || (captures > 0 && this.isFull())) await this.openSegment(this.handle !== null);
+      if (this.failure) throw this.failure; // a sync may have failed while the segment rolled
       const handle = this.handle as FileHandle;
       const start = this.size;
       let offset = start;

@@ -48,3 +48,22 @@ describe('lowdb store layout', () => {
     expect(oldest?.body.toString()).toBe('a75');
   });
 });
+
+describe('clearing while deliveries arrive', () => {
+  it('keeps every append that resolved after the clear began', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir.remove);
+    const store = await open(dir.path);
+    await store.createEndpoint(buildEndpoint('c', {}, 0));
+    for (let i = 0; i < 20; i++) await store.append(capture('c', `before ${i}`));
+    const clearing = store.clearCaptures('c');
+    const during = await Promise.all(Array.from({ length: 30 }, (_, i) => store.append(capture('c', `during ${i}`))));
+    await clearing;
+    const page = await store.list('c', { limit: 100 });
+    expect(page.items.map((c) => c.id).sort()).toEqual(during.map((c) => c.id).sort());
+    for (const stored of during.slice(-3)) expect((await store.get(stored.id))?.body.toString()).toMatch(/^during/);
+    await store.close();
+    const reopened = await open(dir.path);
+    expect((await reopened.list('c', { limit: 100 })).total).toBe(30);
+  });
+});
