@@ -5,7 +5,7 @@ import { importCaptures, parseImport, sniffFormat, writeExport } from './transfe
 import { publicBase, requireEndpoint } from './replay-routes';
 import type { ReplayServices } from './services';
 
-export const MAX_IMPORT_BYTES = 256 * 1024 * 1024; // bytes of one import file
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024; // bytes of one import file (parsed whole: keeps memory bounded)
 
 /**
  * Export and import of an endpoint's captures (HAR 1.2 or JSON Lines). Mounted before the API's

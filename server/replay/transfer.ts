@@ -26,7 +26,10 @@ export async function* capturesOf(store: Store, endpointId: string): AsyncGenera
 }
 
 async function write(out: Writable, text: string): Promise<void> {
-  if (!out.write(text)) await once(out, 'drain');
+  if (out.write(text)) return;
+  // A client that goes away never drains: stop at 'close' too, rather than wait forever.
+  await Promise.race([once(out, 'drain'), once(out, 'close')]);
+  if (out.destroyed) throw new Error('the client went away during the export');
 }
 
 /** Streams an endpoint's captures as a HAR 1.2 document or JSON Lines, one capture in memory at a time. */

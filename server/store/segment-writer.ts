@@ -1,5 +1,5 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { syncDirectory } from './durable-json-file';
 
 export interface SegmentLimits {
@@ -169,7 +169,11 @@ export class SegmentWriter {
       this.size = 0;
       this.captures = 0;
     }
-    await mkdir(this.dir, { recursive: true });
+    const createdFrom = await mkdir(this.dir, { recursive: true });
+    // New folders (captures/, captures/<endpoint>/) must survive a power cut too: sync each parent.
+    if (createdFrom !== undefined) {
+      for (let dir = this.dir; dir !== dirname(createdFrom); dir = dirname(dir)) await syncDirectory(dirname(dir));
+    }
     const created = this.size === 0;
     this.handle = await open(join(this.dir, segmentFileName(this.segment)), 'a+', 0o600);
     if (created) await syncDirectory(this.dir);
