@@ -157,11 +157,23 @@ export class AsyncForwarder {
     await recordAttempt(this.deps, job.capture.endpointId, job.capture.id, attempt);
     const maxAttempts = job.endpoint.forward?.maxAttempts ?? DEFAULT_FORWARD_ATTEMPTS;
     if (!retryable(attempt) || job.attempt >= maxAttempts || this.closed) return;
+    // The timer holds ids only (not the body), and the retry follows the rule as it is by then.
+    const { id: captureId, endpointId } = job.capture;
+    const rule = job.endpoint.forward;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.enqueue({ ...job, attempt: job.attempt + 1 });
+      void this.retry(captureId, endpointId, rule, job.attempt + 1).catch((error: unknown) => this.deps.log(`retrying the forward of ${captureId} failed`, error));
     }, (this.deps.backoffMs ?? defaultBackoffMs)(job.attempt));
     this.timers.add(timer);
+  }
+
+  /** Queues the next attempt unless the rule was removed or retargeted, or the capture is gone. */
+  private async retry(captureId: string, endpointId: string, rule: Endpoint['forward'], attempt: number): Promise<void> {
+    const endpoint = await this.deps.store.getEndpoint(endpointId);
+    const current = endpoint?.forward;
+    if (this.closed || !endpoint || current?.mode !== 'async' || current.url !== rule?.url) return;
+    const capture = await this.deps.store.get(captureId);
+    if (capture) this.enqueue({ capture, endpoint, attempt });
   }
 }
 

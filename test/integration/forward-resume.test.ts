@@ -71,3 +71,24 @@ describe('async forward rules across a restart', () => {
     expect(target.received).toHaveLength(2);
   });
 });
+
+describe('async forward retries', () => {
+  it('stop when the rule is removed before the next attempt', async () => {
+    const target = await startTarget();
+    cleanups.push(() => target.close());
+    target.respond((_request, res) => {
+      res.statusCode = 503;
+      res.end('down');
+    });
+    const server = await startTestServer({}, { replay: { forwardBackoffMs: () => 400 } });
+    cleanups.push(() => server.dispose());
+    const created = await server.api('/api/endpoints', { method: 'POST', json: { forward: { url: `${target.url}/hook`, mode: 'async', maxAttempts: 5 } } });
+    const endpointId = endpointViewSchema.parse(await created.json()).id;
+    const id = await post(server, endpointId, 'once');
+    await until(async () => (await forwardAttempts(server, id)).length === 1);
+    await server.api(`/api/endpoints/${endpointId}`, { method: 'PATCH', json: { forward: null } });
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    expect(target.received).toHaveLength(1);
+    expect(await forwardAttempts(server, id)).toHaveLength(1);
+  });
+});
