@@ -17,16 +17,16 @@ function groups(tokens: HeaderToken[]): Map<string, { header: string; values: st
   return byHeader;
 }
 
-/** Why a received value is not the expected one, when it is a near miss worth naming. */
+/** Why a received value is not the expected one, when it is a near miss worth naming (compared in constant time). */
 function nearMiss(expected: string, got: string): string | undefined {
   const bare = (v: string) => v.replace(/^(Bearer|Basic|Token)\s+/i, '').trim();
-  if (got.trim() === expected) return 'The value matches once surrounding whitespace is removed: the sender adds spaces or a newline.';
+  if (sameText(expected, got.trim())) return 'The value matches once surrounding whitespace is removed: the sender adds spaces or a newline.';
   const scheme = (v: string) => {
     const word = /^(Bearer|Basic|Token)\s+/i.exec(v)?.[1];
     return word ? `"${word} …"` : 'the bare token';
   };
-  if (bare(got) === bare(expected)) return `The token matches but the scheme prefix differs: the sender sends ${scheme(got)}, the endpoint expects ${scheme(expected)} — include or drop the prefix in the configured value.`;
-  if (got.toLowerCase() === expected.toLowerCase()) return 'The value differs only in letter case.';
+  if (sameText(bare(expected), bare(got))) return `The token matches but the scheme prefix differs: the sender sends ${scheme(got)}, the endpoint expects ${scheme(expected)} — include or drop the prefix in the configured value.`;
+  if (sameText(expected.toLowerCase(), got.toLowerCase())) return 'The value differs only in letter case.';
   return undefined;
 }
 
