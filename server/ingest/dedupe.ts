@@ -56,8 +56,10 @@ const BODY_ID_MARKERS: readonly (readonly string[])[] = [
 
 function bodyIdOf(delivery: RawDelivery): string | null {
   if (delivery.body.length === 0 || delivery.body.length > MAX_BODY_FOR_ID) return null;
-  const compressed = (headerValue(delivery.headers, 'content-encoding') ?? 'identity').trim().toLowerCase() !== 'identity';
-  if (!compressed && !BODY_ID_MARKERS.some((row) => row.every((marker) => delivery.body.includes(marker)))) return null;
+  // A compressed body is not decoded just to look for an id: anyone could make ingest inflate
+  // megabytes per request (the schema check decodes it when an endpoint asks for one).
+  if ((headerValue(delivery.headers, 'content-encoding') ?? 'identity').trim().toLowerCase() !== 'identity') return null;
+  if (!BODY_ID_MARKERS.some((row) => row.every((marker) => delivery.body.includes(marker)))) return null;
   const parsed = parsedBodyOf(delivery);
   if (parsed.kind === 'unparsed') return null;
   // SendGrid posts an array of events, each with sg_event_id: the first identifies the batch.

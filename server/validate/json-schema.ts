@@ -23,16 +23,21 @@ function ajvFor(schema: Record<string, unknown>): Ajv {
  */
 export class JsonSchemaCache {
   private readonly compiled = new BoundedCache<string, Compiled>(128);
+  private readonly byObject = new WeakMap<object, Compiled>();
 
   /** The compiled validator, or the issue that explains why the schema does not compile. */
   get(schema: Record<string, unknown>): Compiled {
-    return this.compiled.get(JSON.stringify(schema), () => {
+    const known = this.byObject.get(schema); // stored configs are frozen and shared: most calls end here
+    if (known) return known;
+    const compiled = this.compiled.get(JSON.stringify(schema), () => {
       try {
         return { ok: true, validate: ajvFor(schema).compile(schema) };
       } catch (error) {
         return { ok: false, issue: { path: '(schema)', message: `the endpoint's JSON Schema does not compile: ${(error as Error).message}` } };
       }
     });
+    this.byObject.set(schema, compiled);
+    return compiled;
   }
 }
 

@@ -22,7 +22,7 @@ export class VerifiedTokenCache {
   private readonly entries = new BoundedCache<string, Entry>(1024);
 
   private static keyOf(config: JwtConfig, token: string): string {
-    return `${JSON.stringify(config)}\u0000${token}`;
+    return `${configKey(config)}\u0000${token}`;
   }
 
   /** The cached verification of `token` under `config`, if it is still trusted and its times still hold. */
@@ -56,4 +56,16 @@ function timesHold(payload: JWTPayload, config: JwtConfig, nowMs: number): boole
     if (age - tolerance > config.maxAgeSec || age < -tolerance) return false;
   }
   return true;
+}
+
+// Stored endpoint configs are frozen and shared: serialize each one once, not per delivery.
+const configKeys = new WeakMap<JwtConfig, string>();
+
+function configKey(config: JwtConfig): string {
+  let key = configKeys.get(config);
+  if (key === undefined) {
+    key = JSON.stringify(config);
+    configKeys.set(config, key);
+  }
+  return key;
 }
