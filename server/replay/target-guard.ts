@@ -30,11 +30,19 @@ const metadataAddresses = new BlockList();
 for (const a of METADATA_V4) metadataAddresses.addAddress(a, 'ipv4');
 for (const a of METADATA_V6) metadataAddresses.addAddress(a, 'ipv6');
 
-/** `[::1]` → `::1`, `Example.COM.` → `example.com`, `::ffff:1.2.3.4` → `1.2.3.4`. */
+/** `[::1]` → `::1`, `Example.COM.` → `example.com`, `::ffff:1.2.3.4` and `64:ff9b::a9fe:a9fe` → IPv4. */
 export function normalizeHost(host: string): string {
   const bare = host.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(bare);
-  return mapped ? (mapped[1] as string) : bare;
+  if (mapped) return mapped[1] as string;
+  // IPv4 inside IPv6 in hex (mapped, NAT64 64:ff9b::/96, deprecated compatible): judge the IPv4 address.
+  const embedded = /^(?:::ffff:|64:ff9b::|::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(bare);
+  if (embedded && isIP(bare) === 6) {
+    const high = parseInt(embedded[1] as string, 16);
+    const low = parseInt(embedded[2] as string, 16);
+    return [high >> 8, high & 255, low >> 8, low & 255].join('.');
+  }
+  return bare;
 }
 
 function inList(list: BlockList, address: string): boolean {

@@ -11,6 +11,8 @@ describe('target guard: cloud metadata', () => {
     'http://[fd00:ec2::254]/',
     'http://[fd00:ec2:0:0:0:0:0:254]/',
     'http://[::ffff:169.254.169.254]/',
+    'http://[64:ff9b::169.254.169.254]/', // NAT64
+    'http://[::169.254.169.254]/', // IPv4-compatible
     'http://0xa9fea9fe/', // the URL parser turns hex and decimal forms into dotted quads
     'http://2852039166/',
     'http://metadata.google.internal/computeMetadata/v1/',
