@@ -84,8 +84,8 @@ export class JwksCache {
       throw new JwksFetchError(`could not fetch the JWKS at ${url} (${(error as Error).message})`);
     }
     if (response.status !== 200) throw new JwksFetchError(`the JWKS at ${url} answered ${response.status}, not 200`);
-    const text = await response.text();
-    if (text.length > MAX_JWKS_BYTES) throw new JwksFetchError(`the JWKS at ${url} is over ${MAX_JWKS_BYTES} bytes`);
+    const text = await readCapped(response, MAX_JWKS_BYTES);
+    if (text === null) throw new JwksFetchError(`the JWKS at ${url} is over ${MAX_JWKS_BYTES} bytes`);
     let jwks: JSONWebKeySet;
     try {
       jwks = JSON.parse(text) as JSONWebKeySet;
@@ -95,4 +95,20 @@ export class JwksCache {
       throw new JwksFetchError(`the JWKS at ${url} is not a JSON Web Key Set (${(error as Error).message})`);
     }
   }
+}
+
+/** The body as text, reading no more than `max` bytes (null when it is longer). */
+async function readCapped(response: Response, max: number): Promise<string | null> {
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.length;
+    if (size > max) {
+      await response.body.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
