@@ -13,6 +13,26 @@ export interface VerifyContext {
   jwks?: JwksCache;
   /** Tokens already verified under a config (senders reuse tokens). */
   jwtTokens?: VerifiedTokenCache;
+  /** How many failed signatures the doctor may diagnose now. */
+  doctorBudget?: DoctorBudget;
+}
+
+/** A token bucket: `perSecond` diagnoses a second, bursts up to that many. */
+export class DoctorBudget {
+  private tokens: number;
+  private at = 0; // ms of the last refill
+
+  constructor(private readonly perSecond = 50) {
+    this.tokens = perSecond;
+  }
+
+  take(nowMs: number): boolean {
+    this.tokens = Math.min(this.perSecond, this.tokens + ((nowMs - this.at) / 1000) * this.perSecond);
+    this.at = nowMs;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
 }
 
 /** A fully provisioned context. */
@@ -32,13 +52,14 @@ export function createVerifyContext(options: VerifyContextOptions): VerifyRuntim
     now: options.now,
     publicKeys: new BoundedCache<string, ParsedKey>(256),
     jwtTokens: new VerifiedTokenCache(),
+    doctorBudget: new DoctorBudget(),
     jwks: new JwksCache({ now: options.now, ...(options.fetch && { fetch: options.fetch }), ...(options.jwksCooldownMs !== undefined && { cooldownMs: options.jwksCooldownMs }) }),
   };
 }
 
 /** Fills in caches a caller left out (unit tests pass only a clock). */
 export function runtimeOf(context: VerifyContext): VerifyRuntime {
-  if (context.publicKeys && context.jwks && context.jwtTokens) return context as VerifyRuntime;
+  if (context.publicKeys && context.jwks && context.jwtTokens && context.doctorBudget) return context as VerifyRuntime;
   const runtime = createVerifyContext({ now: context.now });
   return { ...runtime, ...context } as VerifyRuntime;
 }

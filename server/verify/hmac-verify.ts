@@ -66,12 +66,15 @@ function accepted(scheme: HmacScheme, config: HmacConfig, reading: SchemeReading
   return { status: 'valid', scheme: scheme.name, reason: `${match.signature.header} matches the ${algorithm} of the signed payload (secret ${fingerprint(match.secret)})`, details };
 }
 
-function rejected(scheme: HmacScheme, config: HmacConfig, reading: SchemeReading, keys: Key[], delivery: RawDelivery, nowMs: number): SignatureVerdict {
+function rejected(scheme: HmacScheme, config: HmacConfig, reading: SchemeReading, keys: Key[], delivery: RawDelivery, nowMs: number, mayDiagnose: () => boolean): SignatureVerdict {
   const secrets = secretsOf(config);
   const first = reading.signatures[0] as ReceivedSignature;
   const payload = reading.payloads(delivery.body)[0];
   const computed = payload ? keys.map(({ secret, key }) => ({ secret: fingerprint(secret), digest: truncated(hmac(first.algorithm, key, payload.parts), first.encoding) })) : [];
-  const diagnosis = diagnoseHmac({ scheme, reading, secrets, body: delivery.body });
+  // The doctor tries dozens of HMACs: a budget keeps a flood of forged deliveries from buying CPU with it.
+  const diagnosis = mayDiagnose()
+    ? diagnoseHmac({ scheme, reading, secrets, body: delivery.body })
+    : { cause: 'skipped', hint: 'Too many failing deliveries at once for the usual mistakes to be tried on each; compare the secret fingerprints in the details, and look at an earlier failing delivery for the diagnosis.' };
   let hint = diagnosis.hint;
   if (reading.timestamp && config.toleranceSec !== 0) {
     const fresh = checkFreshness(reading.timestamp.header, reading.timestamp.value, config.toleranceSec ?? scheme.defaultToleranceSec ?? 0, nowMs);
@@ -95,7 +98,7 @@ function rejected(scheme: HmacScheme, config: HmacConfig, reading: SchemeReading
  * signature matches any configured secret (rotation), expired when it matches but the signed
  * timestamp is outside the tolerance, invalid otherwise — with the doctor's diagnosis.
  */
-export function verifyHmac(delivery: RawDelivery, config: HmacConfig, nowMs: number): SignatureVerdict {
+export function verifyHmac(delivery: RawDelivery, config: HmacConfig, nowMs: number, mayDiagnose: () => boolean = () => true): SignatureVerdict {
   const scheme = hmacSchemeOf(config);
   const reading = scheme.read(delivery, config);
   const secrets = secretsOf(config);
@@ -112,10 +115,10 @@ export function verifyHmac(delivery: RawDelivery, config: HmacConfig, nowMs: num
     else unreadable.push(fingerprint(secret));
   }
   if (keys.length === 0) {
-    const verdict = rejected(scheme, config, reading, keys, delivery, nowMs);
+    const verdict = rejected(scheme, config, reading, keys, delivery, nowMs, mayDiagnose);
     // The reason reaches the sender in enforce mode: no fingerprint here (it is in the details).
     return { ...verdict, reason: `the configured secret is not base64 after its whsec_ prefix, as ${scheme.name} requires`, details: { ...verdict.details, unreadableSecrets: unreadable } };
   }
   const match = findMatch(keys, reading.payloads(delivery.body), reading.signatures);
-  return match ? accepted(scheme, config, reading, match, delivery, nowMs) : rejected(scheme, config, reading, keys, delivery, nowMs);
+  return match ? accepted(scheme, config, reading, match, delivery, nowMs) : rejected(scheme, config, reading, keys, delivery, nowMs, mayDiagnose);
 }

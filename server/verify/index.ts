@@ -14,7 +14,7 @@ export { answerHandshake, type HandshakeAnswer } from './handshake';
 async function schemeVerdicts(delivery: RawDelivery, config: VerifyConfig, runtime: VerifyRuntime): Promise<SignatureVerdict[]> {
   const verdicts: SignatureVerdict[] = [];
   if (config.hmac) {
-    verdicts.push(config.hmac.preset === 'sendgrid' ? verifySendgrid(delivery, config.hmac, runtime) : verifyHmac(delivery, config.hmac, runtime.now()));
+    verdicts.push(config.hmac.preset === 'sendgrid' ? verifySendgrid(delivery, config.hmac, runtime) : verifyHmac(delivery, config.hmac, runtime.now(), () => runtime.doctorBudget.take(runtime.now())));
   }
   if (config.jwt) verdicts.push(await verifyJwt(delivery, config.jwt, runtime));
   if (config.headerToken) verdicts.push(verifyHeaderTokens(delivery, Array.isArray(config.headerToken) ? config.headerToken : [config.headerToken]));

@@ -154,3 +154,13 @@ describe('signature doctor: algorithm, encoding, time, URL', () => {
     expect(verdict.details?.diagnosis).toMatchObject({ cause: 'skipped' });
   });
 });
+
+describe('doctor budget', () => {
+  it('allows a burst, then refills with time', async () => {
+    const { DoctorBudget } = await import('../../../server/verify/context');
+    const budget = new DoctorBudget(3);
+    expect([budget.take(1000), budget.take(1000), budget.take(1000), budget.take(1000)]).toEqual([true, true, true, false]);
+    expect(budget.take(1400)).toBe(true); // 0.4 s refills 1.2 tokens
+    expect(budget.take(1400)).toBe(false);
+  });
+});
