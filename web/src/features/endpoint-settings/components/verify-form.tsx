@@ -88,7 +88,7 @@ export function VerifyForm({ draft, patch, storedSecret }: Props) {
         <div className="field-row">
           <Field label="Key type">
             <select className="select" value={draft.jwtKeyType} onChange={(e) => patch({ jwtKeyType: e.target.value as Draft['jwtKeyType'], secret: '' })}>
-              <option value="secret">Shared secret (HS*)</option><option value="pem">Public key, PEM</option><option value="jwksUrl">JWKS URL</option>
+              <option value="secret">Shared secret (HS*)</option><option value="pem">Public key, PEM</option><option value="jwk">Public key, JWK (JSON)</option><option value="jwksUrl">JWKS URL</option>
             </select>
           </Field>
           <Field label="Algorithms" hint="Comma-separated; empty: all the key allows."><input className="input mono" value={draft.jwtAlgorithms} placeholder="RS256" onChange={(e) => patch({ jwtAlgorithms: e.target.value })} /></Field>
@@ -97,8 +97,8 @@ export function VerifyForm({ draft, patch, storedSecret }: Props) {
         </div>
       )}
       {draft.scheme === 'jwt' && draft.jwtKeyType !== 'secret' && (
-        <Field label={draft.jwtKeyType === 'pem' ? 'Public key (PEM)' : 'JWKS URL'}>
-          {draft.jwtKeyType === 'pem'
+        <Field label={draft.jwtKeyType === 'pem' ? 'Public key (PEM)' : draft.jwtKeyType === 'jwk' ? 'Public key (JWK JSON)' : 'JWKS URL'}>
+          {draft.jwtKeyType === 'pem' || draft.jwtKeyType === 'jwk'
             ? <textarea className="textarea" rows={5} value={draft.jwtKey} onChange={(e) => patch({ jwtKey: e.target.value })} />
             : <input className="input mono" value={draft.jwtKey} placeholder="https://example.com/.well-known/jwks.json" onChange={(e) => patch({ jwtKey: e.target.value })} />}
         </Field>

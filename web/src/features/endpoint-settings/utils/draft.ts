@@ -26,7 +26,7 @@ export interface Draft {
   customTemplate: string;
   customTimestampHeader: string;
   publicKey: string;
-  jwtKeyType: 'secret' | 'pem' | 'jwksUrl';
+  jwtKeyType: 'secret' | 'pem' | 'jwk' | 'jwksUrl';
   jwtKey: string;
   jwtAlgorithms: string;
   jwtIssuer: string;
@@ -60,7 +60,7 @@ export function toDraft(endpoint: EndpointView): Draft {
   const hmac = verify.hmac;
   const jwt = verify.jwt;
   const token = Array.isArray(verify.headerToken) ? verify.headerToken[0] : verify.headerToken;
-  const jwtKeyType = jwt?.key.type === 'pem' || jwt?.key.type === 'jwksUrl' ? jwt.key.type : 'secret';
+  const jwtKeyType = jwt?.key.type ?? 'secret';
   return {
     status: String(response.status),
     headers: Object.entries(response.headers),
@@ -80,7 +80,7 @@ export function toDraft(endpoint: EndpointView): Draft {
     customTimestampHeader: hmac?.timestampHeader ?? '',
     publicKey: hmac?.publicKey ?? '',
     jwtKeyType,
-    jwtKey: jwt && jwt.key.type !== 'secret' && typeof jwt.key.value === 'string' ? jwt.key.value : '',
+    jwtKey: !jwt || jwt.key.type === 'secret' ? '' : typeof jwt.key.value === 'string' ? jwt.key.value : JSON.stringify(jwt.key.value, null, 2),
     jwtAlgorithms: jwt?.algorithms?.join(', ') ?? '',
     jwtIssuer: jwt?.issuer ?? '',
     jwtAudience: jwt?.audience ?? '',
@@ -116,6 +116,8 @@ function hmacOf(draft: Draft, previous: VerifyConfig): HmacConfig {
     : { secret: kept?.secret, secrets: kept?.secrets }; // masks sent back keep the stored values
   const custom = draft.preset === 'custom';
   return {
+    // Fields the form does not show (a Twilio `url`, a custom `idHeader`) stay while the preset does.
+    ...(kept && kept.preset === draft.preset ? kept : {}),
     ...secretFields,
     preset: draft.preset,
     toleranceSec: optionalInt(draft.toleranceSec),
@@ -129,7 +131,7 @@ function hmacOf(draft: Draft, previous: VerifyConfig): HmacConfig {
 
 function jwtOf(draft: Draft, previous: VerifyConfig): JwtConfig {
   const keptSecret = previous.jwt?.key.type === 'secret' ? previous.jwt.key.value : undefined;
-  const value = draft.jwtKeyType === 'secret' ? (draft.secret || keptSecret || '') : draft.jwtKey.trim();
+  const value = draft.jwtKeyType === 'secret' ? (draft.secret || keptSecret || '') : draft.jwtKeyType === 'jwk' ? jwkOf(draft.jwtKey) : draft.jwtKey.trim();
   const algorithms = draft.jwtAlgorithms.split(/[\s,]+/).filter(Boolean);
   return {
     ...previous.jwt,
@@ -140,16 +142,34 @@ function jwtOf(draft: Draft, previous: VerifyConfig): JwtConfig {
   } as JwtConfig;
 }
 
+/** A JWK typed as JSON; an Error with a sentence when it is not a JSON object. */
+function jwkOf(text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`the JWK is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('the JWK must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+/** The form edits the first header token; the others (each one more required header) stay as stored. */
+function headerTokensOf(draft: Draft, previous: VerifyConfig): VerifyConfig['headerToken'] {
+  const kept = previous.headerToken === undefined ? [] : Array.isArray(previous.headerToken) ? previous.headerToken : [previous.headerToken];
+  const first = { header: draft.tokenHeader.trim(), value: draft.secret || kept[0]?.value || '' };
+  return kept.length > 1 ? [first, ...kept.slice(1)] : first;
+}
+
 function verifyOf(draft: Draft, endpoint: EndpointView): VerifyConfig {
   const previous = endpoint.verify;
-  const base: VerifyConfig = { mode: draft.scheme === 'none' ? 'off' : draft.verifyMode };
-  if (previous.subscriptionHandshake) base.subscriptionHandshake = previous.subscriptionHandshake;
+  const handshake = previous.subscriptionHandshake && { subscriptionHandshake: previous.subscriptionHandshake };
+  if (draft.scheme === 'none') return { mode: 'off', ...handshake };
+  // While the scheme stays the one shown, what the form cannot show (a second scheme beside it) is kept.
+  const base: VerifyConfig = draft.scheme === schemeOf(previous) ? { ...previous, mode: draft.verifyMode } : { mode: draft.verifyMode, ...handshake };
   if (draft.scheme === 'hmac') base.hmac = hmacOf(draft, previous);
   if (draft.scheme === 'jwt') base.jwt = jwtOf(draft, previous);
-  if (draft.scheme === 'headerToken') {
-    const kept = storedSecret(endpoint, 'headerToken');
-    base.headerToken = { header: draft.tokenHeader.trim(), value: draft.secret || kept || '' };
-  }
+  if (draft.scheme === 'headerToken') base.headerToken = headerTokensOf(draft, previous);
   return base;
 }
 
