@@ -4,6 +4,19 @@ import { headerValue } from '../ingest/capture';
 
 const MAX_DECODED = 10 * 1024 * 1024; // bytes a compressed body may expand to for display
 const MAX_PART_TEXT = 64 * 1024; // bytes of a multipart text part shown
+const MAX_JSON_DEPTH = 500; // levels of nesting shown as a tree
+
+/** Whether a parsed JSON value nests deeper than `limit` (iterative: no recursion to overflow). */
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [next, depth] = stack.pop() as [unknown, number];
+    if (next === null || typeof next !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(next)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
 
 /** Strict UTF-8 decode, or null when the bytes are not valid UTF-8. */
 export function utf8OrNull(bytes: Buffer): string | null {
@@ -52,7 +65,9 @@ export function bodyView(body: Buffer, headers: HeaderPairs): BodyView {
   const trimmed = text.trimStart();
   if (type.includes('json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {
-      return { kind: 'json', value: JSON.parse(text) };
+      const value: unknown = JSON.parse(text);
+      // Nesting deeper than this cannot be serialized back (stack) nor browsed: show it as text.
+      return deeperThan(value, MAX_JSON_DEPTH) ? { kind: 'text' } : { kind: 'json', value };
     } catch {
       return { kind: 'text' };
     }

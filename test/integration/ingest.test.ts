@@ -84,6 +84,16 @@ describe('ingest', () => {
     expect(capture.view.kind).toBe('text');
   });
 
+  it('shows JSON nested too deep for a tree as text instead of failing', async () => {
+    const deep = '['.repeat(5000) + ']'.repeat(5000);
+    const { id } = await deliver(deep, { 'content-type': 'application/json' });
+    const res = await server.api(`/api/requests/${id}`);
+    expect(res.status).toBe(200);
+    const capture = captureViewSchema.parse(await res.json());
+    expect(capture.view.kind).toBe('text');
+    expect(capture.body.data).toBe(deep);
+  });
+
   it('derives form and multipart views from the bytes', async () => {
     const form = await deliver('MessageSid=SM1&MessageStatus=delivered&Body=a+b', { 'content-type': 'application/x-www-form-urlencoded' });
     const formView = captureViewSchema.parse(await (await server.api(`/api/requests/${form.id}`)).json()).view;

@@ -93,3 +93,16 @@ describe('splitPaused', () => {
     expect(ids(live)).toEqual(['c000003']);
   });
 });
+
+describe('clearing up to a cursor', () => {
+  it('keeps captures newer than the cursor taken before the clear was sent', () => {
+    const store = new CaptureStore(() => 0);
+    store.addPage('ep', { items: [summary(2), summary(1)], nextBefore: null, total: 2 }, false);
+    const upTo = store.cursorOf('ep');
+    store.receive(summary(3)); // arrived while the DELETE was in flight
+    store.clear('ep', upTo);
+    expect(store.get('ep').items.map((c) => c.id)).toEqual([summary(3).id]);
+    store.clear('ep');
+    expect(store.get('ep').items).toEqual([]);
+  });
+});

@@ -45,18 +45,18 @@ describe('settings draft', () => {
 
   it('keeps what the form does not show when an unrelated field is saved', () => {
     const tokens = endpoint({ mode: 'enforce', headerToken: [{ header: 'X-A', value: MASK }, { header: 'X-B', value: '••••99999999' }] });
-    expect(toUpdate({ ...toDraft(tokens), status: '201' }, tokens).verify.headerToken).toEqual([{ header: 'X-A', value: MASK }, { header: 'X-B', value: '••••99999999' }]);
+    expect(toUpdate({ ...toDraft(tokens), status: "201" }, tokens).verify?.headerToken).toEqual([{ header: 'X-A', value: MASK }, { header: 'X-B', value: '••••99999999' }]);
 
     const twilio = endpoint({ mode: 'observe', hmac: { preset: 'twilio', secret: MASK, url: 'https://example.com/hook' } });
-    expect(toUpdate(toDraft(twilio), twilio).verify.hmac).toMatchObject({ preset: 'twilio', secret: MASK, url: 'https://example.com/hook' });
+    expect(toUpdate(toDraft(twilio), twilio).verify?.hmac).toMatchObject({ preset: 'twilio', secret: MASK, url: 'https://example.com/hook' });
 
     const jwk = { kty: 'EC', crv: 'P-256', x: 'abc', y: 'def' };
     const jwtAndToken = endpoint({ mode: 'enforce', jwt: { key: { type: 'jwk', value: jwk } }, headerToken: { header: 'X-Api-Key', value: MASK } });
     const draft = toDraft(jwtAndToken);
     expect(draft.jwtKeyType).toBe('jwk');
     const verify = toUpdate(draft, jwtAndToken).verify;
-    expect(verify.jwt?.key).toEqual({ type: 'jwk', value: jwk });
-    expect(verify.headerToken).toEqual({ header: 'X-Api-Key', value: MASK });
+    expect(verify?.jwt?.key).toEqual({ type: 'jwk', value: jwk });
+    expect(verify?.headerToken).toEqual({ header: 'X-Api-Key', value: MASK });
     expect(() => toUpdate({ ...draft, jwtKey: '{oops' }, jwtAndToken)).toThrow(/JWK is not valid JSON/);
   });
 });

@@ -11,7 +11,12 @@ function countNodes(value: unknown, limit: number): number {
   while (stack.length > 0 && count < limit) {
     const next = stack.pop();
     count += 1;
-    if (next !== null && typeof next === 'object') stack.push(...Object.values(next));
+    if (next === null || typeof next !== 'object') continue;
+    // One at a time: spreading a 300,000-element array into push() overflows the call stack.
+    for (const child of Object.values(next)) {
+      if (stack.length + count >= limit) break;
+      stack.push(child);
+    }
   }
   return count;
 }

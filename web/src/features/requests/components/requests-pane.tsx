@@ -48,8 +48,9 @@ export function RequestsPane(props: Props) {
   const clear = async () => {
     setConfirmClear(false);
     try {
+      const upTo = store.cursorOf(endpointId); // deliveries arriving during the request survive the clear
       const { deleted } = await clearRequests(api, endpointId);
-      store.clear(endpointId);
+      store.clear(endpointId, upTo ?? '');
       notify(`Cleared ${deleted.toLocaleString()} request${deleted === 1 ? '' : 's'}`);
     } catch (error) {
       notify(`Could not clear: ${errorMessage(error)}`, { error: true });

@@ -83,12 +83,15 @@ export class CaptureStore {
     if (items !== entry.state.items) this.update(entry, { items, total: Math.max(0, entry.state.total - 1) });
   }
 
-  clear(endpointId: string): void {
+  /** Forgets an endpoint's captures; with `upTo`, only those up to that id (newer ones arrived after the clear). */
+  clear(endpointId: string, upTo?: string): void {
     this.flush();
     const entry = this.entries.get(endpointId);
     if (!entry) return;
+    const items = upTo === undefined ? [] : entry.state.items.filter((capture) => capture.id > upTo);
     entry.known.clear();
-    this.update(entry, { items: [], total: 0, nextBefore: null, fresh: new Map() });
+    for (const capture of items) entry.known.add(capture.id);
+    this.update(entry, { items, total: items.length, nextBefore: null, fresh: new Map() });
   }
 
   forget(endpointId: string): void {
