@@ -1,25 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { countNodes } from '../utils/json-count';
 import { issueAncestors, pathKey, placeIssues, type JsonPath, type PlacedIssue } from '../utils/json-path';
 
 const AUTO_EXPAND_DEPTH = 3; // for large documents; small ones open fully
 const SMALL_DOCUMENT = 400; // nodes
 
-/** Number of nodes, counting stops at `limit`. */
-function countNodes(value: unknown, limit: number): number {
-  let count = 0;
-  const stack: unknown[] = [value];
-  while (stack.length > 0 && count < limit) {
-    const next = stack.pop();
-    count += 1;
-    if (next === null || typeof next !== 'object') continue;
-    // One at a time: spreading a 300,000-element array into push() overflows the call stack.
-    for (const child of Object.values(next)) {
-      if (stack.length + count >= limit) break;
-      stack.push(child);
-    }
-  }
-  return count;
-}
 const CHILD_PAGE = 200; // children shown before "show more"
 
 interface Props {
