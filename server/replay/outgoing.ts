@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { HeaderPairs } from '../../shared/capture';
 import type { BodyValue, HeaderOverrides, SentRequest } from '../../shared/replay';
+import { sha256Hex } from '../verify/digests';
 
 /** A request about to be sent: headers without Host and Content-Length (added on the wire). */
 export interface OutgoingRequest {
@@ -115,6 +115,6 @@ export function describeSent(request: OutgoingRequest): SentRequest {
     url: request.url,
     headers: wireHeaders(request),
     bodySize: request.body.length,
-    bodySha256: createHash('sha256').update(request.body).digest('hex'),
+    bodySha256: sha256Hex(request.body),
   };
 }

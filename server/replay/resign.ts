@@ -1,8 +1,9 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { HeaderPairs } from '../../shared/capture';
 import type { HmacConfig, VerifyConfig } from '../../shared/verify-config';
 import { HttpError } from '../errors';
 import { headerValue } from '../ingest/capture';
+import { hmac, sha256Hex } from '../verify/digests';
 import { setHeader, type OutgoingRequest } from './outgoing';
 
 /** Fresh timestamps and ids for schemes that sign them. */
@@ -26,25 +27,19 @@ export class ResignError extends HttpError {
 
 type Signer = (request: OutgoingRequest, secret: string, clock: SigningClock, config: HmacConfig) => OutgoingRequest;
 
-const hmac = (algorithm: string, key: string | Buffer, ...parts: (string | Buffer)[]) => {
-  const mac = createHmac(algorithm, key);
-  for (const part of parts) mac.update(part);
-  return mac.digest();
-};
-
 const withHeaders = (request: OutgoingRequest, headers: HeaderPairs): OutgoingRequest => ({ ...request, headers });
 
 /** GitHub and Meta: `X-Hub-Signature-256: sha256=<hex>` over the raw body (and the legacy sha1 header when the capture had it). */
 const signHubSignature: Signer = (request, secret) => {
-  let headers = setHeader(request.headers, 'X-Hub-Signature-256', `sha256=${hmac('sha256', secret, request.body).toString('hex')}`);
-  if (headerValue(headers, 'x-hub-signature') !== null) headers = setHeader(headers, 'X-Hub-Signature', `sha1=${hmac('sha1', secret, request.body).toString('hex')}`);
+  let headers = setHeader(request.headers, 'X-Hub-Signature-256', `sha256=${hmac('sha256', secret, [request.body]).toString('hex')}`);
+  if (headerValue(headers, 'x-hub-signature') !== null) headers = setHeader(headers, 'X-Hub-Signature', `sha1=${hmac('sha1', secret, [request.body]).toString('hex')}`);
   return withHeaders(request, headers);
 };
 
 /** Stripe signs `${t}.${body}`; the `whsec_` secret is the key verbatim. */
 const signStripe: Signer = (request, secret, clock) => {
   const t = String(clock.nowSec());
-  const v1 = hmac('sha256', secret, `${t}.`, request.body).toString('hex');
+  const v1 = hmac('sha256', secret, [`${t}.`, request.body]).toString('hex');
   return withHeaders(request, setHeader(request.headers, 'Stripe-Signature', `t=${t},v1=${v1}`));
 };
 
@@ -52,14 +47,14 @@ const signStripe: Signer = (request, secret, clock) => {
 const signSlack: Signer = (request, secret, clock) => {
   const ts = String(clock.nowSec());
   let headers = setHeader(request.headers, 'X-Slack-Request-Timestamp', ts);
-  headers = setHeader(headers, 'X-Slack-Signature', `v0=${hmac('sha256', secret, `v0:${ts}:`, request.body).toString('hex')}`);
+  headers = setHeader(headers, 'X-Slack-Signature', `v0=${hmac('sha256', secret, [`v0:${ts}:`, request.body]).toString('hex')}`);
   return withHeaders(request, headers);
 };
 
 /** Shopify: base64 HMAC of the raw body, under whichever of its two header names the capture used. */
 const signShopify: Signer = (request, secret) => {
   const name = headerValue(request.headers, 'shopify-hmac-sha256') !== null ? 'Shopify-Hmac-Sha256' : 'X-Shopify-Hmac-Sha256';
-  return withHeaders(request, setHeader(request.headers, name, hmac('sha256', secret, request.body).toString('base64')));
+  return withHeaders(request, setHeader(request.headers, name, hmac('sha256', secret, [request.body]).toString('base64')));
 };
 
 /** Standard Webhooks / Svix: `v1,<b64>` over `${id}.${ts}.${body}`, key = base64 of the secret after `whsec_`. */
@@ -68,7 +63,7 @@ const signStandardWebhooks: Signer = (request, secret, clock) => {
   const id = clock.newId();
   const ts = String(clock.nowSec());
   const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
-  const signature = hmac('sha256', key, `${id}.${ts}.`, request.body).toString('base64');
+  const signature = hmac('sha256', key, [`${id}.${ts}.`, request.body]).toString('base64');
   let headers = setHeader(request.headers, `${prefix}-id`, id);
   headers = setHeader(headers, `${prefix}-timestamp`, ts);
   headers = setHeader(headers, `${prefix}-signature`, `v1,${signature}`);
@@ -90,9 +85,9 @@ const signTwilio: Signer = (request, secret) => {
   const type = (headerValue(request.headers, 'content-type') ?? '').toLowerCase();
   const form = type.startsWith('application/x-www-form-urlencoded');
   const url = new URL(request.url);
-  if (!form && request.body.length > 0) url.searchParams.set('bodySHA256', createHash('sha256').update(request.body).digest('hex'));
+  if (!form && request.body.length > 0) url.searchParams.set('bodySHA256', sha256Hex(request.body));
   const data = url.href + (form ? twilioParamString(request.body) : '');
-  const signature = hmac('sha1', secret, Buffer.from(data, 'utf8')).toString('base64');
+  const signature = hmac('sha1', secret, [Buffer.from(data, 'utf8')]).toString('base64');
   return { ...request, url: url.href, headers: setHeader(request.headers, 'X-Twilio-Signature', signature) };
 }
 
@@ -108,7 +103,7 @@ const signCustom: Signer = (request, secret, clock, config) => {
     if (piece === '{id}') return id;
     return piece === '{url}' ? request.url : piece;
   });
-  const digest = hmac(config.algorithm ?? 'sha256', secret, ...parts).toString(config.encoding ?? 'hex');
+  const digest = hmac(config.algorithm ?? 'sha256', secret, parts).toString(config.encoding ?? 'hex');
   let headers = setHeader(request.headers, config.header, `${config.prefix ?? ''}${digest}`);
   if (config.timestampHeader && template.includes('{timestamp}')) headers = setHeader(headers, config.timestampHeader, ts);
   if (config.idHeader && template.includes('{id}')) headers = setHeader(headers, config.idHeader, id);

@@ -5,6 +5,7 @@ import {
   clientMessageSchema, STREAM_CLOSE_BAD_MESSAGE, STREAM_CLOSE_TOO_SLOW, STREAM_CLOSE_UNAUTHORIZED, type ServerMessage,
 } from '../../shared/stream';
 import { tokenMatches } from '../api/auth';
+import { memoByIdentity } from '../memo-by-identity';
 import type { Store } from '../store/store';
 import { type Hub } from './hub';
 import { StreamSession } from './stream-session';
@@ -137,13 +138,4 @@ function corkUntilNextTick(ws: WebSocket): void {
 }
 
 // One hub event goes to every subscriber: serialize it once, not once per connection.
-const serialized = new WeakMap<ServerMessage, string>();
-
-function serialize(message: ServerMessage): string {
-  let text = serialized.get(message);
-  if (text === undefined) {
-    text = JSON.stringify(message);
-    serialized.set(message, text);
-  }
-  return text;
-}
+const serialize = memoByIdentity((message: ServerMessage) => JSON.stringify(message));

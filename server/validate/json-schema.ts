@@ -2,6 +2,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import Ajv2019 from 'ajv/dist/2019.js';
 import Ajv2020 from 'ajv/dist/2020.js';
 import type { SchemaIssue } from '../../shared/verdicts';
+import { memoByIdentity } from '../memo-by-identity';
 import { BoundedCache } from '../verify/bounded-cache';
 import { ajvIssues } from './issues';
 
@@ -23,22 +24,18 @@ function ajvFor(schema: Record<string, unknown>): Ajv {
  */
 export class JsonSchemaCache {
   private readonly compiled = new BoundedCache<string, Compiled>(128);
-  private readonly byObject = new WeakMap<object, Compiled>();
 
   /** The compiled validator, or the issue that explains why the schema does not compile. */
-  get(schema: Record<string, unknown>): Compiled {
-    const known = this.byObject.get(schema); // stored configs are frozen and shared: most calls end here
-    if (known) return known;
-    const compiled = this.compiled.get(JSON.stringify(schema), () => {
+  // Stored configs are frozen and shared, so most calls end at the identity memo.
+  readonly get = memoByIdentity((schema: Record<string, unknown>): Compiled =>
+    this.compiled.get(JSON.stringify(schema), () => {
       try {
         return { ok: true, validate: ajvFor(schema).compile(schema) };
       } catch (error) {
         return { ok: false, issue: { path: '(schema)', message: `the endpoint's JSON Schema does not compile: ${(error as Error).message}` } };
       }
-    });
-    this.byObject.set(schema, compiled);
-    return compiled;
-  }
+    }),
+  );
 }
 
 /** Issues of a value against a custom JSON Schema (empty when it conforms). */

@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { DigestEncoding, HmacAlgorithm } from '../../shared/verify-config';
 
 /** HMAC of the concatenated parts (no copy of the body is made). */
-export function hmac(algorithm: HmacAlgorithm, key: Buffer, parts: readonly (Buffer | string)[]): Buffer {
+export function hmac(algorithm: HmacAlgorithm, key: Buffer | string, parts: readonly (Buffer | string)[]): Buffer {
   const mac = createHmac(algorithm, key);
   for (const part of parts) mac.update(part);
   return mac.digest();
@@ -47,11 +47,11 @@ export function sameText(expected: string, given: string): boolean {
  * attacker. The same function as the API's masks, so a user can match them.
  */
 export function fingerprint(secret: string | Buffer): string {
-  if (typeof secret !== 'string') return createHash('sha256').update(secret).digest('hex').slice(0, 8);
+  if (typeof secret !== 'string') return sha256Hex(secret).slice(0, 8);
   let known = fingerprints.get(secret);
   if (known === undefined) {
     if (fingerprints.size >= 256) fingerprints.clear();
-    known = createHash('sha256').update(secret).digest('hex').slice(0, 8);
+    known = sha256Hex(secret).slice(0, 8);
     fingerprints.set(secret, known);
   }
   return known;

@@ -1,5 +1,6 @@
 import type { JWTPayload, ProtectedHeaderParameters } from 'jose';
 import type { JwtConfig } from '../../shared/verify-config';
+import { memoByIdentity } from '../memo-by-identity';
 import { BoundedCache } from './bounded-cache';
 
 /** How long a verified signature is trusted without checking it again, ms (a JWKS key may be withdrawn). */
@@ -59,13 +60,4 @@ function timesHold(payload: JWTPayload, config: JwtConfig, nowMs: number): boole
 }
 
 // Stored endpoint configs are frozen and shared: serialize each one once, not per delivery.
-const configKeys = new WeakMap<JwtConfig, string>();
-
-function configKey(config: JwtConfig): string {
-  let key = configKeys.get(config);
-  if (key === undefined) {
-    key = JSON.stringify(config);
-    configKeys.set(config, key);
-  }
-  return key;
-}
+const configKey = memoByIdentity((config: JwtConfig) => JSON.stringify(config));

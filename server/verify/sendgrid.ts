@@ -1,9 +1,9 @@
-import { createHash, createVerify, type KeyObject } from 'node:crypto';
+import { createVerify, type KeyObject } from 'node:crypto';
 import type { SignatureVerdict } from '../../shared/verdicts';
 import type { HmacConfig } from '../../shared/verify-config';
 import { headerValue, headerValues, type RawDelivery } from '../ingest/capture';
 import type { VerifyRuntime } from './context';
-import { decodeDigest, truncated } from './digests';
+import { decodeDigest, fingerprint, truncated } from './digests';
 import { diagnoseBodyChange } from './doctor';
 import { checkFreshness, staleHint } from './freshness';
 import { parsePublicKey } from './public-keys';
@@ -25,7 +25,7 @@ function ecdsaVerifies(key: KeyObject, timestamp: string, body: Buffer, signatur
 
 /** Short fingerprint of the public key (SHA-256 of its DER), to compare with the key SendGrid shows. */
 function keyFingerprint(key: KeyObject): string {
-  return createHash('sha256').update(key.export({ format: 'der', type: 'spki' })).digest('hex').slice(0, 8);
+  return fingerprint(key.export({ format: 'der', type: 'spki' }));
 }
 
 /**
