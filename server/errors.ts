@@ -63,3 +63,10 @@ export class CorruptDataError extends Error {
     this.name = 'CorruptDataError';
   }
 }
+
+/** Parses a request body with a shared schema, or throws a 400 listing every problem. */
+export function parseBody<T extends z.ZodType>(schema: T, body: unknown, what: string): z.infer<T> {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) throw ValidationError.fromZod(what, parsed.error);
+  return parsed.data;
+}

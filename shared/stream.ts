@@ -41,3 +41,21 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
+
+/** The stream messages that concern one endpoint's subscribers. */
+export type HubEvent = Extract<
+  ServerMessage,
+  { type: 'capture' | 'capture-deleted' | 'captures-cleared' | 'endpoint-updated' | 'endpoint-deleted' | 'replay-result' | 'bulk-progress' }
+>;
+
+/** The endpoint an event concerns. */
+export function eventEndpointId(event: HubEvent): string {
+  switch (event.type) {
+    case 'capture':
+      return event.capture.endpointId;
+    case 'endpoint-updated':
+      return event.endpoint.id;
+    default:
+      return event.endpointId;
+  }
+}

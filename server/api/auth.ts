@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { HttpError } from '../errors';
-import { sameText } from '../verify/digests';
+import { sameText } from '../signing/digests';
 
 /** Constant-time token check (both sides hashed first, so lengths never differ). */
 export const tokenMatches = sameText;

@@ -1,6 +1,7 @@
 import { gunzipSync, inflateSync, brotliDecompressSync } from 'node:zlib';
 import type { BodyView, HeaderPairs } from '../../shared/capture';
-import { headerValue } from '../ingest/capture';
+import { headerValue } from '../delivery/raw-delivery';
+import { utf8OrNull } from '../delivery/body-text';
 
 const MAX_DECODED = 10 * 1024 * 1024; // bytes a compressed body may expand to for display
 const MAX_PART_TEXT = 64 * 1024; // bytes of a multipart text part shown
@@ -16,15 +17,6 @@ function deeperThan(value: unknown, limit: number): boolean {
     for (const child of Object.values(next)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
   }
   return false;
-}
-
-/** Strict UTF-8 decode, or null when the bytes are not valid UTF-8. */
-export function utf8OrNull(bytes: Buffer): string | null {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    return null;
-  }
 }
 
 function decompress(body: Buffer, encoding: string): Buffer | null {

@@ -1,7 +1,8 @@
 import type { CaptureView } from '../../shared/capture';
 import { summaryOf } from '../store/capture-record';
 import type { StoredCapture } from '../store/store';
-import { bodyView, utf8OrNull } from './body-view';
+import { bodyView } from './body-view';
+import { utf8OrNull } from '../delivery/body-text';
 
 /** The one place a stored capture becomes its API shape. */
 export function captureView(capture: StoredCapture): CaptureView {

@@ -1,15 +1,7 @@
-import type { z } from 'zod';
 import { endpointSchema, type CreateEndpoint, type Endpoint, type EndpointView } from '../../shared/endpoint';
-import { ValidationError } from '../errors';
+import { parseBody, ValidationError } from '../errors';
 import { JsonSchemaCache } from '../validate/json-schema';
 import { maskSecrets, restoreMaskedSecrets } from './secrets';
-
-/** Parses a request body with a shared schema, or throws a 400 listing every problem. */
-export function parseBody<T extends z.ZodType>(schema: T, body: unknown, what: string): z.infer<T> {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) throw ValidationError.fromZod(what, parsed.error);
-  return parsed.data;
-}
 
 /** A custom JSON Schema that does not compile is refused when saved, not discovered on each delivery. */
 function checkJsonSchema(endpoint: Endpoint): Endpoint {

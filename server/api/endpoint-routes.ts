@@ -5,7 +5,8 @@ import { NotFoundError } from '../errors';
 import { newEndpointId } from '../store/capture-id';
 import type { Store } from '../store/store';
 import type { Hub } from '../stream/hub';
-import { applyUpdate, buildEndpoint, endpointView, parseBody } from './endpoint-config';
+import { applyUpdate, buildEndpoint, endpointView } from './endpoint-config';
+import { parseBody } from '../errors';
 
 export interface EndpointRouteDeps {
   store: Store;

@@ -1,4 +1,4 @@
-import { fingerprint } from '../verify/digests';
+import { fingerprint } from '../signing/digests';
 import type { Endpoint } from '../../shared/endpoint';
 import { SECRET_MASK_PREFIX } from '../../shared/verify-config';
 

@@ -4,11 +4,11 @@ import { Router } from 'express';
 import { findEvent, listCatalogs, testEventRequestSchema, type TestEventResult } from '../../shared/catalogs';
 import { NotFoundError, ValidationError } from '../errors';
 import { deliveryIdOf } from '../ingest/dedupe';
-import type { OutgoingRequest } from '../replay/outgoing';
-import type { SigningClock } from '../replay/resign';
+import type { OutgoingRequest } from '../delivery/outgoing-request';
+import type { SigningClock } from '../signing/sign-request';
 import type { Store } from '../store/store';
-import { authenticateTestRequest } from '../verify/test-event-auth';
-import { parseBody } from './endpoint-config';
+import { authenticateTestRequest } from '../signing/test-event-auth';
+import { parseBody } from '../errors';
 
 export interface TestEventRouteDeps {
   store: Store;

@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import type { HeaderPairs, ReplayAttempt } from '../../shared/capture';
 import type { Endpoint } from '../../shared/endpoint';
 import { DEFAULT_PROXY_TIMEOUT_MS } from '../../shared/forward-config';
-import type { RawDelivery } from '../ingest/capture';
+import type { RawDelivery } from '../delivery/raw-delivery';
 import { DEFAULT_MAX_RESPONSE_BYTES, type Sender, type SendOutcome } from '../replay/http-send';
 import { recordAttempt, toAttempt } from '../replay/attempt';
 import { buildOutgoing, forwardableHeaders } from '../replay/outgoing';

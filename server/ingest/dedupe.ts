@@ -1,6 +1,6 @@
 import { asRecord } from '../../shared/catalogs/catalog';
 import { parsedBodyOf } from '../validate/parse-body';
-import { headerValue, type RawDelivery } from './capture';
+import { headerValue, type RawDelivery } from '../delivery/raw-delivery';
 
 /** Headers platforms put their delivery id in, most specific first. */
 const DELIVERY_ID_HEADERS = [

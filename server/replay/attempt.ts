@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ReplayAttempt } from '../../shared/capture';
-import { utf8OrNull } from '../api/body-view';
+import { utf8OrNull } from '../delivery/body-text';
 import type { Store } from '../store/store';
 import type { Hub } from '../stream/hub';
 import type { SendOutcome } from './http-send';

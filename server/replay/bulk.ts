@@ -4,7 +4,7 @@ import type { BulkJob, BulkReplayRequest } from '../../shared/replay';
 import { toAttempt, recordAttempt, succeeded } from './attempt';
 import { selectCaptures } from './bulk-select';
 import { givenSecret, replayCapture, type ReplayDeps } from './replay-one';
-import { signingFor } from './resign';
+import { signingFor } from '../signing/sign-request';
 import { TargetRefusedError } from './target-guard';
 
 const PROGRESS_EVERY_MS = 100; // at most ten progress messages a second per job; the last one always goes

@@ -1,7 +1,7 @@
 import type { CurlCommand } from '../../shared/replay';
-import { utf8OrNull } from '../api/body-view';
-import { headerValue } from '../ingest/capture';
-import type { OutgoingRequest } from './outgoing';
+import { utf8OrNull } from '../delivery/body-text';
+import { headerValue } from '../delivery/raw-delivery';
+import type { OutgoingRequest } from '../delivery/outgoing-request';
 
 /** POSIX shell single-quoting: everything literal, `'` written as `'\''`. */
 export function shellQuote(value: string): string {

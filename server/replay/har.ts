@@ -1,7 +1,7 @@
 import type { HeaderPairs } from '../../shared/capture';
 import { verdictsSchema, SKIPPED_SCHEMA, SKIPPED_SIGNATURE, type Verdicts } from '../../shared/verdicts';
-import { utf8OrNull } from '../api/body-view';
-import { headerValue } from '../ingest/capture';
+import { utf8OrNull } from '../delivery/body-text';
+import { headerValue } from '../delivery/raw-delivery';
 import type { NewCapture, StoredCapture } from '../store/store';
 import type { HarEntry } from './har-schema';
 

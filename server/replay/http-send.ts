@@ -1,8 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { HeaderPairs } from '../../shared/capture';
-import { headerPairs, headerValue } from '../ingest/capture';
-import { removeHeader, wireHeaders, type OutgoingRequest } from './outgoing';
+import { headerPairs, headerValue } from '../delivery/raw-delivery';
+import { wireHeaders } from './outgoing';
+import { removeHeader, type OutgoingRequest } from '../delivery/outgoing-request';
 import { isIP } from 'node:net';
 import { checkUrl, guardedLookup, normalizeHost, systemResolver, TargetRefusedError, type Resolver, type TargetPolicy } from './target-guard';
 

@@ -1,7 +1,7 @@
 import type { JsonlCapture } from '../../shared/replay';
 import { verdictsSchema, SKIPPED_SCHEMA, SKIPPED_SIGNATURE } from '../../shared/verdicts';
-import { utf8OrNull } from '../api/body-view';
-import { headerValue } from '../ingest/capture';
+import { utf8OrNull } from '../delivery/body-text';
+import { headerValue } from '../delivery/raw-delivery';
 import type { NewCapture, StoredCapture } from '../store/store';
 
 /** One JSON Lines record: the capture with its exact bytes (UTF-8 text when valid, else base64). */

@@ -1,14 +1,7 @@
 import type { HeaderPairs } from '../../shared/capture';
 import type { BodyValue, HeaderOverrides, SentRequest } from '../../shared/replay';
-import { sha256Hex } from '../verify/digests';
-
-/** A request about to be sent: headers without Host and Content-Length (added on the wire). */
-export interface OutgoingRequest {
-  method: string;
-  url: string;
-  headers: HeaderPairs;
-  body: Buffer;
-}
+import { sha256Hex } from '../signing/digests';
+import { removeHeader, setHeader, type OutgoingRequest } from '../delivery/outgoing-request';
 
 /** What a replay starts from: the parts of a capture that make a request. */
 export interface CapturedRequest {
@@ -42,22 +35,6 @@ export function forwardableHeaders(headers: HeaderPairs): HeaderPairs {
       .flatMap(([, value]) => value.split(',').map((token) => token.trim().toLowerCase())),
   );
   return headers.filter(([name]) => !DROPPED.has(name.toLowerCase()) && !named.has(name.toLowerCase()));
-}
-
-/** Sets a header: the first entry of that name keeps its place and spelling, later repeats go; appended when absent. */
-export function setHeader(headers: HeaderPairs, name: string, value: string): HeaderPairs {
-  const lower = name.toLowerCase();
-  const at = headers.findIndex(([key]) => key.toLowerCase() === lower);
-  if (at === -1) return [...headers, [name, value]];
-  return headers.flatMap(([key, old], i): HeaderPairs => {
-    if (key.toLowerCase() !== lower) return [[key, old]];
-    return i === at ? [[key, value]] : [];
-  });
-}
-
-export function removeHeader(headers: HeaderPairs, name: string): HeaderPairs {
-  const lower = name.toLowerCase();
-  return headers.filter(([key]) => key.toLowerCase() !== lower);
 }
 
 /** Applies overrides: a value replaces every entry of the name (spelled as in the override), null removes it. */

@@ -6,8 +6,9 @@ import type { Store, StoredCapture } from '../store/store';
 import type { Hub } from '../stream/hub';
 import { recordAttempt, toAttempt } from './attempt';
 import type { Sender } from './http-send';
-import { buildOutgoing, describeSent, type OutgoingRequest } from './outgoing';
-import { resignRequest, type SigningClock } from './resign';
+import { buildOutgoing, describeSent } from './outgoing';
+import type { OutgoingRequest } from '../delivery/outgoing-request';
+import { resignRequest, type SigningClock } from '../signing/sign-request';
 
 export interface ReplayDeps {
   store: Store;

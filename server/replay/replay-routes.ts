@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { bulkReplayRequestSchema, curlRequestSchema, replayRequestSchema, reportedAttemptSchema } from '../../shared/replay';
 import type { Endpoint } from '../../shared/endpoint';
-import { parseBody } from '../api/endpoint-config';
+import { parseBody } from '../errors';
 import { NotFoundError } from '../errors';
 import type { Store, StoredCapture } from '../store/store';
 import { newAttemptId, recordAttempt } from './attempt';

@@ -5,7 +5,7 @@ import type { Store } from '../store/store';
 import type { Hub } from '../stream/hub';
 import { BulkReplays } from './bulk';
 import { createSender, type Sender } from './http-send';
-import type { SigningClock } from './resign';
+import type { SigningClock } from '../signing/sign-request';
 import { parseAllowList, type Resolver } from './target-guard';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;

@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import { transferQuerySchema } from '../../shared/replay';
-import { parseBody } from '../api/endpoint-config';
+import { parseBody } from '../errors';
 import { importCaptures, parseImport, sniffFormat, writeExport } from './transfer';
 import { publicBase, requireEndpoint } from './replay-routes';
 import type { ReplayServices } from './services';

@@ -1,22 +1,4 @@
-import type { ServerMessage } from '../../shared/stream';
-
-/** The stream messages that concern one endpoint's subscribers. */
-export type HubEvent = Extract<
-  ServerMessage,
-  { type: 'capture' | 'capture-deleted' | 'captures-cleared' | 'endpoint-updated' | 'endpoint-deleted' | 'replay-result' | 'bulk-progress' }
->;
-
-/** The endpoint an event concerns. */
-export function eventEndpointId(event: HubEvent): string {
-  switch (event.type) {
-    case 'capture':
-      return event.capture.endpointId;
-    case 'endpoint-updated':
-      return event.endpoint.id;
-    default:
-      return event.endpointId;
-  }
-}
+import type { HubEvent } from '../../shared/stream';
 
 /**
  * Publish/subscribe of what happens to endpoints and captures. Every implementation passes

@@ -3,7 +3,8 @@ import type { CaptureSummary } from '../../shared/capture';
 import { NotFoundError } from '../errors';
 import type { Database } from '../store/postgres/database';
 import { NoticePublisher, parseNotice, readSpill, type Notice } from '../store/postgres/notify-channel';
-import { eventEndpointId, type Hub, type HubEvent } from './hub';
+import { eventEndpointId, type HubEvent } from '../../shared/stream';
+import type { Hub } from './hub';
 
 /** What the hub reads captures from: the PostgreSQL store of this instance. */
 export interface CaptureFeed {

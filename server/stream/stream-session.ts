@@ -1,7 +1,8 @@
 import type { CaptureSummary } from '../../shared/capture';
 import type { ClientMessage, ServerMessage } from '../../shared/stream';
 import type { Store } from '../store/store';
-import { eventEndpointId, type Hub, type HubEvent } from './hub';
+import { eventEndpointId, type HubEvent } from '../../shared/stream';
+import type { Hub } from './hub';
 
 const CATCH_UP_PAGE = 500;
 

@@ -1,6 +1,6 @@
 import type { SchemaConfig } from '../../shared/schema-config';
 import { SKIPPED_SCHEMA, type SchemaIssue, type SchemaVerdict } from '../../shared/verdicts';
-import type { RawDelivery } from '../ingest/capture';
+import type { RawDelivery } from '../delivery/raw-delivery';
 import { checkCatalog } from './catalog-check';
 import { JsonSchemaCache, jsonSchemaIssues } from './json-schema';
 import { parsedBodyOf } from './parse-body';

@@ -1,5 +1,5 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import { headerValue, type RawDelivery } from '../ingest/capture';
+import { headerValue, type RawDelivery } from '../delivery/raw-delivery';
 
 /** A body as the schema checks see it. */
 export type ParsedBody =

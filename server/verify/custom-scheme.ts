@@ -1,5 +1,5 @@
 import type { HmacConfig } from '../../shared/verify-config';
-import { headerValue, type RawDelivery } from '../ingest/capture';
+import { headerValue, type RawDelivery } from '../delivery/raw-delivery';
 import { afterPrefix, headerEntries, received, type HmacScheme, type ReceivedSignature, type SignedPayload } from './hmac-scheme';
 import { signedUrlOf } from './twilio-scheme';
 

@@ -1,6 +1,6 @@
 import type { DigestEncoding, HmacAlgorithm } from '../../shared/verify-config';
 import { bodyVariants } from './body-variants';
-import { DIGEST_BYTES, decodeDigest, fingerprint, hmac, sameBytes } from './digests';
+import { DIGEST_BYTES, decodeDigest, fingerprint, hmac, sameBytes } from '../signing/digests';
 import type { HmacScheme, ReceivedSignature, SchemeReading, SignedPayload } from './hmac-scheme';
 import { ALTERNATIVE_READINGS, describeReading, keyOf, type SecretReading } from './secret-keys';
 

@@ -1,7 +1,7 @@
 import type { SignatureVerdict } from '../../shared/verdicts';
 import type { VerifyConfig } from '../../shared/verify-config';
-import type { RawDelivery } from '../ingest/capture';
-import { sameText } from './digests';
+import type { RawDelivery } from '../delivery/raw-delivery';
+import { sameText } from '../signing/digests';
 
 /** The answer to a subscription handshake, and the verdict recorded with it. */
 export interface HandshakeAnswer {

@@ -1,7 +1,7 @@
 import type { SignatureVerdict } from '../../shared/verdicts';
 import type { HeaderToken } from '../../shared/verify-config';
-import { headerValues, type RawDelivery } from '../ingest/capture';
-import { fingerprint, sameText } from './digests';
+import { headerValues, type RawDelivery } from '../delivery/raw-delivery';
+import { fingerprint, sameText } from '../signing/digests';
 
 const SCHEME = 'header-token';
 

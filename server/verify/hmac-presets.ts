@@ -1,5 +1,5 @@
 import type { HmacConfig, HmacPreset } from '../../shared/verify-config';
-import { headerValue, type RawDelivery } from '../ingest/capture';
+import { headerValue, type RawDelivery } from '../delivery/raw-delivery';
 import { customScheme } from './custom-scheme';
 import { afterPrefix, headerEntries, received, type HmacScheme, type ReceivedSignature, type SchemeReading } from './hmac-scheme';
 import { twilioScheme } from './twilio-scheme';

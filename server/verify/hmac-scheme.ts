@@ -1,6 +1,6 @@
 import type { DigestEncoding, HmacAlgorithm, HmacConfig } from '../../shared/verify-config';
-import type { RawDelivery } from '../ingest/capture';
-import { decodeDigest } from './digests';
+import type { RawDelivery } from '../delivery/raw-delivery';
+import { decodeDigest } from '../signing/digests';
 import type { SecretReading } from './secret-keys';
 
 /** One signature the delivery carries, as the scheme reads it. */

@@ -1,8 +1,8 @@
 import type { SignatureVerdict } from '../../shared/verdicts';
 import type { HmacConfig } from '../../shared/verify-config';
-import type { RawDelivery } from '../ingest/capture';
+import type { RawDelivery } from '../delivery/raw-delivery';
 import { diagnoseHmac } from './doctor';
-import { fingerprint, hmac, sameBytes, truncated } from './digests';
+import { fingerprint, hmac, sameBytes, truncated } from '../signing/digests';
 import { checkFreshness, staleHint } from './freshness';
 import { hmacSchemeOf, otherPlatformHint } from './hmac-presets';
 import type { HmacScheme, ReceivedSignature, SchemeReading, SignedPayload } from './hmac-scheme';

@@ -1,6 +1,6 @@
 import type { VerifyConfig } from '../../shared/verify-config';
 import { SKIPPED_SIGNATURE, type SignatureVerdict } from '../../shared/verdicts';
-import type { RawDelivery } from '../ingest/capture';
+import type { RawDelivery } from '../delivery/raw-delivery';
 import { runtimeOf, type VerifyContext, type VerifyRuntime } from './context';
 import { verifyHeaderTokens } from './header-token';
 import { verifyHmac } from './hmac-verify';

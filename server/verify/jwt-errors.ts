@@ -2,7 +2,7 @@ import { errors, jwtVerify, type JWTPayload, type ProtectedHeaderParameters } fr
 import type { SignatureVerdict } from '../../shared/verdicts';
 import type { JwtConfig } from '../../shared/verify-config';
 import type { VerifyRuntime } from './context';
-import { fingerprint } from './digests';
+import { fingerprint } from '../signing/digests';
 import { humanSeconds } from './freshness';
 import { JwksFetchError } from './jwks-cache';
 import { keyOf } from './secret-keys';

@@ -1,9 +1,9 @@
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyOptions, type ProtectedHeaderParameters } from 'jose';
 import type { SignatureVerdict } from '../../shared/verdicts';
 import type { JwtConfig } from '../../shared/verify-config';
-import { headerValues, type RawDelivery } from '../ingest/capture';
+import { headerValues, type RawDelivery } from '../delivery/raw-delivery';
 import type { VerifyRuntime } from './context';
-import { sameText, sha256Hex } from './digests';
+import { sameText, sha256Hex } from '../signing/digests';
 import { explainJwtError } from './jwt-errors';
 import { resolveJwtKey, type JwtKeyInput } from './jwt-keys';
 

@@ -1,5 +1,5 @@
 import type { HmacConfig } from '../../shared/verify-config';
-import { decodeDigest } from './digests';
+import { decodeDigest } from '../signing/digests';
 
 /** How a configured secret string becomes HMAC key bytes. */
 export type SecretReading =

@@ -1,9 +1,9 @@
 import { createVerify, type KeyObject } from 'node:crypto';
 import type { SignatureVerdict } from '../../shared/verdicts';
 import type { HmacConfig } from '../../shared/verify-config';
-import { headerValue, headerValues, type RawDelivery } from '../ingest/capture';
+import { headerValue, headerValues, type RawDelivery } from '../delivery/raw-delivery';
 import type { VerifyRuntime } from './context';
-import { decodeDigest, fingerprint, truncated } from './digests';
+import { decodeDigest, fingerprint, truncated } from '../signing/digests';
 import { diagnoseBodyChange } from './doctor';
 import { checkFreshness, staleHint } from './freshness';
 import { parsePublicKey } from './public-keys';

@@ -1,6 +1,6 @@
 import type { HmacConfig } from '../../shared/verify-config';
-import { headerValue, type RawDelivery } from '../ingest/capture';
-import { sha256Hex, sameText } from './digests';
+import { headerValue, type RawDelivery } from '../delivery/raw-delivery';
+import { sha256Hex, sameText } from '../signing/digests';
 import { headerEntries, received, type HmacScheme, type PayloadAlternative, type SignedPayload } from './hmac-scheme';
 
 /**

@@ -4,7 +4,8 @@
 import { afterEach, beforeEach, describe, expect } from 'vitest';
 import { endpointView } from '../../server/api/endpoint-config';
 import type { Store } from '../../server/store/store';
-import type { Hub, HubEvent } from '../../server/stream/hub';
+import type { Hub } from '../../server/stream/hub';
+import type { HubEvent } from '../../shared/stream';
 import { summaryOf } from '../../server/store/capture-record';
 import { caseFn } from './store-contract';
 import { delivery, endpoint } from './store-fixtures';

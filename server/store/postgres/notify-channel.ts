@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { HubEvent } from '../../stream/hub';
+import type { HubEvent } from '../../../shared/stream';
 import type { Database } from './database';
 
 /**

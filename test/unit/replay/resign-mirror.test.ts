@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { HeaderPairs } from '../../../shared/capture';
 import type { HmacConfig } from '../../../shared/verify-config';
-import type { RawDelivery } from '../../../server/ingest/capture';
-import { resignRequest } from '../../../server/replay/resign';
+import type { RawDelivery } from '../../../server/delivery/raw-delivery';
+import { resignRequest } from '../../../server/signing/sign-request';
 import { verifyDelivery } from '../../../server/verify';
 
 // Re-signing is the mirror image of verification: whatever Hookscope signs, Hookscope's own

@@ -7,9 +7,9 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { HeaderPairs } from '../../../shared/capture';
 import type { VerifyConfig } from '../../../shared/verify-config';
-import { headerValue } from '../../../server/ingest/capture';
-import type { OutgoingRequest } from '../../../server/replay/outgoing';
-import { ResignError, resignRequest, systemSigningClock } from '../../../server/replay/resign';
+import { headerValue } from '../../../server/delivery/raw-delivery';
+import type { OutgoingRequest } from '../../../server/delivery/outgoing-request';
+import { ResignError, resignRequest, systemSigningClock } from '../../../server/signing/sign-request';
 
 const json = Buffer.from('{"id":"evt_1","object":"event","type":"ping","data":{"object":{"note":"caf\\u00e9 \\/ é"}}}\n');
 const request = (headers: HeaderPairs = [['Content-Type', 'application/json']], body = json, url = 'http://127.0.0.1:3000/hook'): OutgoingRequest =>

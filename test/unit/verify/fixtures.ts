@@ -1,6 +1,6 @@
 import type { HeaderPairs } from '../../../shared/capture';
 import { verifyConfigSchema, type VerifyConfig } from '../../../shared/verify-config';
-import type { RawDelivery } from '../../../server/ingest/capture';
+import type { RawDelivery } from '../../../server/delivery/raw-delivery';
 
 /** A fixed "now" for the verify tests: 2024-05-06T12:00:00Z. */
 export const NOW_MS = Date.UTC(2024, 4, 6, 12, 0, 0);

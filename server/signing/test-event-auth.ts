@@ -1,8 +1,7 @@
 import { SignJWT } from 'jose';
 import type { VerifyConfig } from '../../shared/verify-config';
-import { resignRequest, type SigningClock } from '../replay/resign';
-import type { OutgoingRequest } from '../replay/outgoing';
-import { setHeader } from '../replay/outgoing';
+import { resignRequest, type SigningClock } from './sign-request';
+import { setHeader, type OutgoingRequest } from '../delivery/outgoing-request';
 import { sha256Hex } from './digests';
 
 /** A request made to pass an endpoint's checks, and what was (not) applied. */

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { HeaderPairs } from '../../shared/capture';
 import type { HmacConfig, VerifyConfig } from '../../shared/verify-config';
 import { HttpError } from '../errors';
-import { headerValue } from '../ingest/capture';
-import { hmac, sha256Hex } from '../verify/digests';
-import { setHeader, type OutgoingRequest } from './outgoing';
+import { headerValue } from '../delivery/raw-delivery';
+import { hmac, sha256Hex } from './digests';
+import { setHeader, type OutgoingRequest } from '../delivery/outgoing-request';
 
 /** Fresh timestamps and ids for schemes that sign them. */
 export interface SigningClock {
