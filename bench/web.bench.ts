@@ -73,7 +73,7 @@ export default async function (): Promise<void> {
         endpointId: 'default', receivedAt: Date.now(), method: i % 7 === 0 ? 'GET' : 'POST', path: `/orders/${i}`, query: i % 3 === 0 ? 'retry=1' : '',
         peer: '127.0.0.1', headers: [['Content-Type', 'application/json'], ['User-Agent', 'bench']], body, size: body.length, contentType: 'application/json',
         reply: { status: 200 }, verdicts: { signature: { status: i % 5 === 0 ? 'invalid' : 'valid', scheme: 'hmac:github', reason: 'bench' }, schema: SKIPPED_SCHEMA },
-        deliveryId: `d-${i}`, duplicateOf: null,
+        deliveryId: `d-${i}`, duplicateOf: null, eventType: null,
       });
     }
     console.log(`filled ${CAPTURES.toLocaleString()} captures through Store.append in ${ms(performance.now() - fillStart)}`);

@@ -46,6 +46,11 @@ const captureCoreShape = {
   deliveryId: z.string().nullable(),
   /** First capture with the same delivery id, when this one repeats it. */
   duplicateOf: z.string().nullable(),
+  /**
+   * What kind of event it is (`push`, `pull_request.opened`, `messaging.message-read`,
+   * `invoice.paid`…), whatever the schema mode; null when nothing in the delivery names it.
+   */
+  eventType: z.string().nullable(),
 };
 
 /** What the stream and request lists carry: everything but headers, query pairs and body. */

@@ -140,5 +140,6 @@ export const jsonlCaptureSchema = z.object({
   reply: z.object({ status: z.number().int(), rejected: z.string().optional() }).optional(),
   verdicts: z.unknown().optional(),
   deliveryId: z.string().nullable().optional(),
+  eventType: z.string().max(200).nullable().optional(),
 });
 export type JsonlCapture = z.infer<typeof jsonlCaptureSchema>;

@@ -30,5 +30,6 @@ export function newCapture(delivery: RawDelivery, reply: { status: number; rejec
     verdicts: { signature: SKIPPED_SIGNATURE, schema: SKIPPED_SCHEMA },
     deliveryId: null,
     duplicateOf: null,
+    eventType: null,
   };
 }

@@ -6,6 +6,7 @@ import { summaryOf } from '../store/capture-record';
 import type { Store, StoredCapture } from '../store/store';
 import type { Hub } from '../stream/hub';
 import { validateDelivery } from '../validate';
+import { eventTypeOf } from '../validate/event-type';
 import { answerHandshake, createVerifyContext, verifyDelivery, type HandshakeAnswer, type VerifyContext } from '../verify';
 import { newCapture, splitIngestUrl } from './capture';
 import { headerPairs, type RawDelivery } from '../delivery/raw-delivery';
@@ -74,7 +75,7 @@ async function judge(deps: IngestDeps, delivery: RawDelivery, endpoint: Endpoint
   const schema = validateDelivery(delivery, endpoint.schema);
   const deliveryId = deliveryIdOf(delivery);
   const duplicateOf = deliveryId === null ? null : await deps.store.findByDeliveryId(endpoint.id, deliveryId);
-  return { verdicts: { signature, schema }, deliveryId, duplicateOf };
+  return { verdicts: { signature, schema }, deliveryId, duplicateOf, eventType: eventTypeOf(delivery, schema) };
 }
 
 /** 413: the attempt is recorded (its size, not its body) and the connection closed. */

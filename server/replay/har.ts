@@ -4,6 +4,7 @@ import { utf8OrNull } from '../delivery/body-text';
 import { headerValue } from '../delivery/raw-delivery';
 import type { NewCapture, StoredCapture } from '../store/store';
 import type { HarEntry } from './har-schema';
+import { importedEventType } from './imported-event-type';
 
 /** Hookscope's own fields on a HAR entry (custom fields start with `_`, HAR 1.2 §custom fields). */
 interface HookscopeExtra {
@@ -18,6 +19,7 @@ interface HookscopeExtra {
   verdicts: Verdicts;
   deliveryId: string | null;
   duplicateOf: string | null;
+  eventType: string | null;
 }
 
 const HTTP_VERSION = 'HTTP/1.1';
@@ -33,6 +35,7 @@ export function harEntryOf(capture: StoredCapture, baseUrl: string): HarEntry {
   const extra: HookscopeExtra = {
     id: capture.id, endpointId: capture.endpointId, path: capture.path, query: capture.query, peer: capture.peer,
     receivedAt: capture.receivedAt, reply: capture.reply, verdicts: capture.verdicts, deliveryId: capture.deliveryId, duplicateOf: capture.duplicateOf,
+    eventType: capture.eventType,
   };
   return {
     startedDateTime: new Date(capture.receivedAt).toISOString(),
@@ -94,7 +97,7 @@ export function captureOfHarEntry(entry: HarEntry, endpointId: string): NewCaptu
   const body = bodyOf(entry);
   const verdicts = verdictsSchema.safeParse(extra.verdicts);
   const rejected = (entry.response as { _rejected?: unknown })._rejected;
-  return {
+  const capture = {
     endpointId,
     receivedAt: typeof extra.receivedAt === 'number' ? extra.receivedAt : Date.parse(entry.startedDateTime),
     method: entry.request.method,
@@ -110,4 +113,5 @@ export function captureOfHarEntry(entry: HarEntry, endpointId: string): NewCaptu
     deliveryId: typeof extra.deliveryId === 'string' ? extra.deliveryId : null,
     duplicateOf: null,
   };
+  return { ...capture, eventType: typeof extra.eventType === 'string' ? extra.eventType.slice(0, 200) : importedEventType(capture) };
 }

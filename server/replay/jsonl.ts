@@ -3,6 +3,7 @@ import { verdictsSchema, SKIPPED_SCHEMA, SKIPPED_SIGNATURE } from '../../shared/
 import { utf8OrNull } from '../delivery/body-text';
 import { headerValue } from '../delivery/raw-delivery';
 import type { NewCapture, StoredCapture } from '../store/store';
+import { importedEventType } from './imported-event-type';
 
 /** One JSON Lines record: the capture with its exact bytes (UTF-8 text when valid, else base64). */
 export function jsonlLineOf(capture: StoredCapture): JsonlCapture {
@@ -19,6 +20,7 @@ export function jsonlLineOf(capture: StoredCapture): JsonlCapture {
     reply: capture.reply,
     verdicts: capture.verdicts,
     deliveryId: capture.deliveryId,
+    eventType: capture.eventType,
   };
 }
 
@@ -26,7 +28,7 @@ export function jsonlLineOf(capture: StoredCapture): JsonlCapture {
 export function captureOfJsonl(line: JsonlCapture, endpointId: string): NewCapture {
   const body = Buffer.from(line.body.data, line.body.encoding === 'base64' ? 'base64' : 'utf8');
   const verdicts = verdictsSchema.safeParse(line.verdicts);
-  return {
+  const capture = {
     endpointId,
     receivedAt: line.receivedAt,
     method: line.method,
@@ -42,4 +44,5 @@ export function captureOfJsonl(line: JsonlCapture, endpointId: string): NewCaptu
     deliveryId: line.deliveryId ?? null,
     duplicateOf: null,
   };
+  return { ...capture, eventType: line.eventType ?? importedEventType(capture) };
 }

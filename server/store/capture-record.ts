@@ -17,6 +17,7 @@ export function summaryOf(capture: CaptureSummary): CaptureSummary {
     verdicts: capture.verdicts,
     deliveryId: capture.deliveryId,
     duplicateOf: capture.duplicateOf,
+    eventType: capture.eventType ?? null, // records written before event types were kept have none
   };
 }
 

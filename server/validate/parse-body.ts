@@ -58,3 +58,8 @@ export function parsedBodyOf(delivery: RawDelivery): ParsedBody {
   }
   return result;
 }
+
+/** The parsed body if something already parsed it (the schema check), without parsing it now. */
+export function peekParsedBody(delivery: RawDelivery): ParsedBody | undefined {
+  return parsed.get(delivery.body);
+}

@@ -17,10 +17,11 @@ export function runStoreCaptureCases(ctx: StoreContext, test: Case): void {
 function runAppendCases(ctx: StoreContext, test: Case): void {
   test('append: stores every field and reads it back whole; an unknown endpoint is a NotFoundError', async () => {
     await ctx.store.createEndpoint(endpoint('a'));
-    const input = delivery('a', { deliveryId: 'evt_1', reply: { status: 401, rejected: 'bad signature' } });
+    const input = delivery('a', { deliveryId: 'evt_1', eventType: 'invoice.paid', reply: { status: 401, rejected: 'bad signature' } });
     const stored = await ctx.store.append(input);
     expect(stored).toEqual({ ...input, id: stored.id, replays: [] });
     expect(await ctx.store.get(stored.id)).toEqual(stored);
+    expect((await ctx.store.list('a', { limit: 1 })).items[0]?.eventType).toBe('invoice.paid');
     expect(await ctx.store.get('no-such-capture')).toBeNull();
     await expect(ctx.store.append(delivery('missing'))).rejects.toBeInstanceOf(NotFoundError);
   });

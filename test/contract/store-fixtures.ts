@@ -32,6 +32,7 @@ export function delivery(endpointId: string, overrides: Partial<NewCapture> = {}
     verdicts: { signature: SKIPPED_SIGNATURE, schema: SKIPPED_SCHEMA },
     deliveryId: null,
     duplicateOf: null,
+    eventType: null,
     headers: [['Content-Type', 'application/json'], ['X-Repeat', 'one'], ['x-repeat', 'two']],
     ...overrides,
     body,

@@ -184,7 +184,7 @@ describe('inspector', () => {
           { path: 'order.currency', message: 'Required' },
         ] },
       },
-      deliveryId: null, duplicateOf: null,
+      deliveryId: null, duplicateOf: null, eventType: null,
     });
     await server.hub.publish({ type: 'capture', capture: summaryOf(stored) });
     await page.locator(`[data-capture-id="${stored.id}"]`).click();

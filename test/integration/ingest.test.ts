@@ -18,6 +18,20 @@ async function deliver(body: Buffer | string, headers: Record<string, string> = 
 }
 
 describe('ingest', () => {
+  it('records the event type of every delivery, with the schema check off, in the capture and the list', async () => {
+    const push = await deliver(JSON.stringify({ ref: 'refs/heads/main' }), { 'content-type': 'application/json', 'x-github-event': 'push' });
+    const paid = await deliver(JSON.stringify({ id: 'evt_9', object: 'event', type: 'invoice.paid' }), { 'content-type': 'application/json' });
+    const plain = await deliver('hello');
+    const capture = captureViewSchema.parse(await (await server.api(`/api/requests/${push.id}`)).json());
+    expect(capture.eventType).toBe('push');
+    expect(capture.verdicts.schema.status).toBe('skipped');
+    const list = captureListSchema.parse(await (await server.api('/api/endpoints/default/requests?limit=3')).json());
+    const byId = new Map(list.items.map((item) => [item.id, item.eventType]));
+    expect(byId.get(paid.id)).toBe('invoice.paid');
+    expect(byId.get(push.id)).toBe('push');
+    expect(byId.get(plain.id)).toBeNull();
+  });
+
   it('accepts every method and records method, sub-path and query', async () => {
     for (const method of ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'PROPFIND']) {
       const res = await rawRequest(`${server.url}/h/default/a/b%20c?x=1&x=2&y=%C3%A9`, { method, body: method === 'GET' || method === 'HEAD' ? undefined : 'm' });

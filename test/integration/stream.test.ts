@@ -74,7 +74,7 @@ describe('stream delivery', () => {
     for (let i = 0; i < 1200; i++) {
       const stored = await server.store.append({
         endpointId, receivedAt: Date.now(), method: 'POST', path: '', query: '', peer: '127.0.0.1', headers: [], body: Buffer.from(`seed ${i}`),
-        size: 6, contentType: null, reply: { status: 200 }, verdicts: { signature: SKIPPED_SIGNATURE, schema: SKIPPED_SCHEMA }, deliveryId: null, duplicateOf: null,
+        size: 6, contentType: null, reply: { status: 200 }, verdicts: { signature: SKIPPED_SIGNATURE, schema: SKIPPED_SCHEMA }, deliveryId: null, duplicateOf: null, eventType: null,
       });
       initial.push(stored.id);
     }
@@ -138,7 +138,7 @@ describe('stream resources', () => {
     for (let i = 0; i < 3000; i++) {
       await server.store.append({
         endpointId, receivedAt: Date.now(), method: 'POST', path: `/${big}`, query: big, peer: '127.0.0.1', headers: [], body: Buffer.alloc(0),
-        size: 0, contentType: null, reply: { status: 200 }, verdicts: { signature: SKIPPED_SIGNATURE, schema: SKIPPED_SCHEMA }, deliveryId: null, duplicateOf: null,
+        size: 0, contentType: null, reply: { status: 200 }, verdicts: { signature: SKIPPED_SIGNATURE, schema: SKIPPED_SCHEMA }, deliveryId: null, duplicateOf: null, eventType: null,
       });
     }
     const client = await connectStream(server.url, TEST_TOKEN);

@@ -16,7 +16,7 @@ function capture(endpointId: string, body: string): NewCapture {
   return {
     endpointId, receivedAt: 1, method: 'POST', path: '', query: '', peer: '127.0.0.1', headers: [['X-N', body]], body: Buffer.from(body),
     size: body.length, contentType: null, reply: { status: 200 }, verdicts: { signature: SKIPPED_SIGNATURE, schema: SKIPPED_SCHEMA },
-    deliveryId: null, duplicateOf: null,
+    deliveryId: null, duplicateOf: null, eventType: null,
   };
 }
 

@@ -17,6 +17,7 @@ export function summary(n: number, fields: Partial<CaptureSummary> = {}): Captur
     verdicts: { signature: SKIPPED_SIGNATURE, schema: SKIPPED_SCHEMA },
     deliveryId: null,
     duplicateOf: null,
+    eventType: null,
     ...fields,
   };
 }

@@ -1,0 +1,12 @@
+import { SKIPPED_SCHEMA } from '../../shared/verdicts';
+import type { NewCapture } from '../store/store';
+import { eventTypeOf } from '../validate/event-type';
+
+/**
+ * The event type of an imported capture whose file does not name one (another tool's HAR, an
+ * older export): found the way ingest finds it, from the catalog verdict, headers and body.
+ */
+export function importedEventType(capture: Omit<NewCapture, 'eventType'>): string | null {
+  const delivery = { ...capture, url: `http://import/h/${capture.endpointId}${capture.path}` };
+  return eventTypeOf(delivery, capture.verdicts.schema.eventType ? capture.verdicts.schema : SKIPPED_SCHEMA);
+}
