@@ -5,7 +5,7 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly details?: { path: string; message: string }[],
+    readonly details?: { path: string; message: string; position?: number }[],
   ) {
     super(message);
     this.name = 'HttpError';
@@ -27,7 +27,7 @@ export class ConflictError extends HttpError {
 }
 
 export class ValidationError extends HttpError {
-  constructor(message: string, details: { path: string; message: string }[]) {
+  constructor(message: string, details: { path: string; message: string; position?: number }[]) {
     super(400, message, details);
     this.name = 'ValidationError';
   }

@@ -1,12 +1,23 @@
 import { Router } from 'express';
 import { listQuerySchema } from '../../shared/api';
 import { createEndpointSchema, updateEndpointSchema, type Endpoint } from '../../shared/endpoint';
-import { NotFoundError } from '../errors';
+import { parseQuery, QuerySyntaxError, type CaptureQuery } from '../../shared/query';
+import { NotFoundError, ValidationError } from '../errors';
 import { newEndpointId } from '../store/capture-id';
 import type { Store } from '../store/store';
 import type { Hub } from '../stream/hub';
 import { applyUpdate, buildEndpoint, endpointView } from './endpoint-config';
 import { parseBody } from '../errors';
+
+/** The `q` of a list request, or a 400 naming the position and what was expected there. */
+function parseSearch(q: string): CaptureQuery {
+  try {
+    return parseQuery(q);
+  } catch (error) {
+    if (!(error instanceof QuerySyntaxError)) throw error;
+    throw new ValidationError(`invalid search: ${error.message}`, [{ path: 'q', message: error.message, position: error.position }]);
+  }
+}
 
 export interface EndpointRouteDeps {
   store: Store;
@@ -55,8 +66,8 @@ export function createEndpointRoutes({ store, hub, now }: EndpointRouteDeps): Ro
   });
 
   router.get('/endpoints/:id/requests', async (req, res) => {
-    const query = parseBody(listQuerySchema, req.query, 'query');
-    res.json(await store.list(req.params.id, query));
+    const { q, ...paging } = parseBody(listQuerySchema, req.query, 'query');
+    res.json(await store.list(req.params.id, { ...paging, ...(q !== undefined && q.trim() !== '' && { query: parseSearch(q) }) }));
   });
 
   router.delete('/endpoints/:id/requests', async (req, res) => {

@@ -8,6 +8,7 @@ import { ConflictError, NotFoundError, StoreUnavailableError } from '../errors';
 import { CaptureLog } from './capture-log';
 import { createCaptureIdGenerator } from './capture-id';
 import { lockDataFolder } from './data-lock';
+import { scanQuery } from './query-scan';
 import { DurableJsonFile } from './durable-json-file';
 import type { SegmentLimits } from './segment-writer';
 import type { CapturePage, ListOptions, NewCapture, Store, StoredCapture } from './store';
@@ -132,7 +133,13 @@ export class LowdbStore implements Store {
   }
 
   async list(endpointId: string, options: ListOptions): Promise<CapturePage> {
-    return this.requireLog(endpointId).list(options);
+    const log = this.requireLog(endpointId);
+    if (!options.query) return log.list(options);
+    const source = {
+      pageBefore: async (before: string | undefined, limit: number) => log.list({ limit, ...(before !== undefined && { before }) }).items,
+      get: (id: string) => log.read(id),
+    };
+    return { ...(await scanQuery(source, options.query, options.limit, options.before)), total: log.size };
   }
 
   async listAfter(endpointId: string, cursor: string | undefined, limit: number): Promise<CaptureSummary[]> {

@@ -1,5 +1,6 @@
 import type { CaptureSummary, HeaderPairs, ReplayAttempt } from '../../shared/capture';
 import type { Endpoint } from '../../shared/endpoint';
+import type { CaptureQuery } from '../../shared/query';
 
 /** A capture as stored: the summary plus the exact request bytes and replay history. */
 export interface StoredCapture extends CaptureSummary {
@@ -18,6 +19,12 @@ export interface ListOptions {
   before?: string;
   /** Only captures newer than this capture id: the `limit` oldest of them, returned newest first. */
   after?: string;
+  /**
+   * Only captures matching this query (shared/query.ts; semantics: shared/query-match.ts), newest
+   * first; `before` pages through the matches, and `nextBefore` is null exactly when no older
+   * capture matches. Not combined with `after`.
+   */
+  query?: CaptureQuery;
 }
 
 export interface CapturePage {
@@ -27,6 +34,8 @@ export interface CapturePage {
   nextBefore: string | null;
   /** Captures the endpoint holds. */
   total: number;
+  /** With a query: how many captures match in all, when the store knew it cheaply. */
+  matched?: number;
 }
 
 /**

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../server/errors';
 import type { Store } from '../../server/store/store';
 import { runStoreCaptureCases } from './store-contract-captures';
+import { runStoreQueryCases } from './store-contract-query';
 import { appendMany, delivery, endpoint, type StoreHarness } from './store-fixtures';
 
 export interface StoreContractOptions {
@@ -50,6 +51,7 @@ export function runStoreContract(options: StoreContractOptions): void {
     const test = caseFn(options.skip);
     runEndpointCases(ctx, test);
     runStoreCaptureCases(ctx, test);
+    runStoreQueryCases(ctx, test);
     runLifecycleCases(ctx, test);
   });
 }

@@ -17,6 +17,20 @@ async function deliver(body: Buffer | string, headers: Record<string, string> = 
   return { res, id: json.id };
 }
 
+describe('search over the API', () => {
+  it('answers ?q= with the matches and a malformed query with 400 naming the position', async () => {
+    const hit = await deliver(JSON.stringify({ note: 'wombat sighting' }), { 'content-type': 'application/json' });
+    await deliver(JSON.stringify({ note: 'nothing here' }), { 'content-type': 'application/json' });
+    const found = captureListSchema.parse(await (await server.api(`/api/endpoints/default/requests?q=${encodeURIComponent('wombat method:POST')}`)).json());
+    expect(found.items.map((item) => item.id)).toEqual([hit.id]);
+    const bad = await server.api(`/api/endpoints/default/requests?q=${encodeURIComponent('method:POST colour:red')}`);
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { error: string; details: { path: string; position: number }[] };
+    expect(body.error).toMatch(/at character 13: "colour" is not a field/);
+    expect(body.details[0]).toMatchObject({ path: 'q', position: 12 });
+  });
+});
+
 describe('ingest', () => {
   it('records the event type of every delivery, with the schema check off, in the capture and the list', async () => {
     const push = await deliver(JSON.stringify({ ref: 'refs/heads/main' }), { 'content-type': 'application/json', 'x-github-event': 'push' });

@@ -3,6 +3,7 @@ import type { CaptureSummary, ReplayAttempt } from '../../../shared/capture';
 import type { Endpoint } from '../../../shared/endpoint';
 import { ConflictError, NotFoundError, StoreUnavailableError } from '../../errors';
 import type { CapturePage, ListOptions, NewCapture, Store, StoredCapture } from '../store';
+import { scanQuery } from '../query-scan';
 import { AppendBatcher } from './append-batcher';
 import {
   captureFromRow, deliveryIdColumn, randomIdSuffix, summaryFromRow, SUMMARY_COLUMNS, type CaptureRow, type SummaryRow,
@@ -142,6 +143,13 @@ export class PostgresStore implements Store {
   async list(endpointId: string, options: ListOptions): Promise<CapturePage> {
     const total = await this.captureCount(endpointId);
     if (total === null) throw new NotFoundError(`no endpoint with id ${endpointId}`);
+    if (options.query) {
+      const source = {
+        pageBefore: async (before: string | undefined, limit: number) => (await this.list(endpointId, { limit, ...(before !== undefined && { before }) })).items,
+        get: (id: string) => this.get(id),
+      };
+      return { ...(await scanQuery(source, options.query, options.limit, options.before)), total };
+    }
     const before = options.before ?? null;
     let items: CaptureSummary[];
     let more: boolean;

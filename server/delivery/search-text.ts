@@ -1,0 +1,94 @@
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import type { HeaderPairs } from '../../shared/capture';
+import { utf8OrNull } from './body-text';
+import { headerValue } from './raw-delivery';
+
+/** Text kept searchable per capture; a longer body is searchable in its first part only. */
+export const MAX_SEARCH_TEXT = 256 * 1024; // characters
+/** A compressed body is decoded for search up to this size (bounded work per delivery). */
+const MAX_DECODED = 1024 * 1024; // bytes
+/** Nesting walked in a JSON body (deeper values are not searchable; no recursion to overflow). */
+const MAX_DEPTH = 64;
+
+/** The separator between searchable pieces: a phrase never matches across two values. */
+export const SEARCH_SEPARATOR = '\n';
+
+function decoded(body: Buffer, headers: HeaderPairs): Buffer | null {
+  const encoding = (headerValue(headers, 'content-encoding') ?? 'identity').trim().toLowerCase();
+  if (encoding === 'identity' || encoding === '') return body;
+  try {
+    const options = { maxOutputLength: MAX_DECODED };
+    if (encoding === 'gzip' || encoding === 'x-gzip') return gunzipSync(body, options);
+    if (encoding === 'deflate') return inflateSync(body, options);
+    if (encoding === 'br') return brotliDecompressSync(body, options);
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+/** JSON keys and string/number values, in document order, without recursion. */
+function jsonPieces(value: unknown, out: string[]): void {
+  const stack: [unknown, number][] = [[value, 0]];
+  let length = 0;
+  while (stack.length > 0 && length < MAX_SEARCH_TEXT) {
+    const [next, depth] = stack.pop() as [unknown, number];
+    if (typeof next === 'string' || typeof next === 'number') {
+      const text = String(next);
+      out.push(text);
+      length += text.length + 1;
+      continue;
+    }
+    if (next === null || typeof next !== 'object' || depth >= MAX_DEPTH) continue;
+    const children: [unknown, number][] = [];
+    if (Array.isArray(next)) for (const child of next) children.push([child, depth + 1]);
+    else for (const [key, child] of Object.entries(next)) children.push([key, depth + 1], [child, depth + 1]);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as [unknown, number]);
+  }
+}
+
+/**
+ * What a bare word or phrase of a query searches in a capture's body, lower-cased: the keys and
+ * string/number values of a JSON body, the names and values of a form, the text of any other
+ * UTF-8 body; nothing for binary. A compressed body (gzip, deflate, br) is searched decoded.
+ * Pieces are separated by SEARCH_SEPARATOR. At most MAX_SEARCH_TEXT characters.
+ */
+export function bodySearchText(headers: HeaderPairs, body: Buffer): string {
+  if (body.length === 0) return '';
+  const bytes = decoded(body, headers);
+  if (!bytes) return '';
+  const text = utf8OrNull(bytes.length > MAX_DECODED ? bytes.subarray(0, MAX_DECODED) : bytes)?.replace(/^\uFEFF/, '');
+  if (text === undefined || text === null) return '';
+  const type = (headerValue(headers, 'content-type') ?? '').toLowerCase();
+  const pieces: string[] = [];
+  if (type.includes('application/x-www-form-urlencoded')) {
+    for (const [name, value] of new URLSearchParams(text)) pieces.push(name, value);
+  } else {
+    const trimmed = text.trimStart();
+    let parsed: unknown;
+    let json = false;
+    if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+      try {
+        parsed = JSON.parse(text);
+        json = true;
+      } catch {
+        json = false;
+      }
+    }
+    if (json) jsonPieces(parsed, pieces);
+    else pieces.push(text);
+  }
+  return pieces.join(SEARCH_SEPARATOR).slice(0, MAX_SEARCH_TEXT).toLowerCase();
+}
+
+/** The path and query a bare word also searches: raw and percent-decoded, lower-cased. */
+export function locationSearchText(path: string, query: string): string {
+  const raw = `${path}${SEARCH_SEPARATOR}${query}`;
+  let decodedText = raw;
+  try {
+    decodedText = decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    // keep the raw form only
+  }
+  return (decodedText === raw ? raw : `${raw}${SEARCH_SEPARATOR}${decodedText}`).toLowerCase();
+}
