@@ -7,12 +7,15 @@ import { join } from 'node:path';
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const wanted = process.argv.slice(2);
 const files = (await readdir(dir)).filter((name) => name.endsWith('.bench.ts')).sort();
-const chosen = wanted.length > 0 ? files.filter((f) => wanted.some((w) => f.includes(w))) : files;
+const named = (f: string) => wanted.some((w) => f.includes(w));
+const modules = new Map<string, { default: () => Promise<void>; heavy?: boolean }>();
+for (const file of files) modules.set(file, (await import(pathToFileURL(join(dir, file)).href)) as { default: () => Promise<void>; heavy?: boolean });
+// A bench that exports `heavy = true` (minutes of filling, say) runs only when named.
+const chosen = wanted.length > 0 ? files.filter(named) : files.filter((f) => !modules.get(f)?.heavy);
 
 console.log(`Hookscope benchmarks — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
 for (const file of chosen) {
   console.log(`\n=== ${file.replace('.bench.ts', '')} ===`);
-  const mod = (await import(pathToFileURL(join(dir, file)).href)) as { default: () => Promise<void> };
-  await mod.default();
+  await modules.get(file)?.default();
 }
 process.exit(0);

@@ -53,6 +53,21 @@ export class StoreUnavailableError extends HttpError {
   }
 }
 
+/**
+ * A stored capture failed its checksum or could not be read whole: its bytes are never served.
+ * The message names the capture and where it lives, and how to check the store.
+ */
+export class DamagedCaptureError extends HttpError {
+  constructor(
+    readonly captureId: string,
+    readonly where: string,
+    detail: string,
+  ) {
+    super(500, `capture ${captureId} is damaged (${detail}) in ${where}; it is not served. Run \`hookscope check\` to see every damaged record`);
+    this.name = 'DamagedCaptureError';
+  }
+}
+
 /** A data file could not be read as what it should hold; start-up stops rather than replace it. */
 export class CorruptDataError extends Error {
   constructor(
