@@ -156,6 +156,22 @@ export function runStoreQueryCases(ctx: StoreContext, test: Case): void {
     expect((await search(ctx.store, 'big', '-quokka', 1000)).length).toBe(2999);
   });
 
+  test('query: payload-chosen text (NUL, lone surrogates) in any field breaks no query', async () => {
+    await ctx.store.createEndpoint(endpoint('odd'));
+    const odd = (await ctx.store.append(delivery('odd', {
+      eventType: 'evt\u0000\uD800x', deliveryId: 'src:id\u0000z', peer: '::ffff:10.1.2.3',
+      verdicts: { signature: { status: 'invalid', scheme: 'hmac:github', reason: 'nul \u0000 and \uDC00 here' }, schema: schema('invalid') },
+      body: json({ text: 'caf\u0000e wombat \uD83D' }),
+    }))).id;
+    const plain = (await ctx.store.append(delivery('odd', { body: json({ text: 'plain' }) }))).id;
+    expect(await search(ctx.store, 'odd', 'peer:10.1.*')).toEqual([odd]);
+    expect(await search(ctx.store, 'odd', 'peer:::ffff:10.1.2.3')).toEqual([odd]);
+    expect(await search(ctx.store, 'odd', 'event:evt*')).toEqual([odd]);
+    expect(await search(ctx.store, 'odd', 'delivery:id*')).toEqual([odd]);
+    expect(await search(ctx.store, 'odd', 'wombat sig:invalid')).toEqual([odd]);
+    expect(await search(ctx.store, 'odd', '-event:evt* -wombat')).toEqual([plain]);
+  });
+
   test('query: an unknown endpoint is a NotFoundError', async () => {
     await expect(ctx.store.list('nope', { limit: 5, query: parseQuery('method:POST') })).rejects.toThrow(/nope/);
   });

@@ -3,20 +3,27 @@ import type { CaptureSummary, ReplayAttempt } from '../../../shared/capture';
 import type { Endpoint } from '../../../shared/endpoint';
 import { ConflictError, NotFoundError, StoreUnavailableError } from '../../errors';
 import type { CapturePage, ListOptions, NewCapture, Store, StoredCapture } from '../store';
-import { scanQuery } from '../query-scan';
 import { AppendBatcher } from './append-batcher';
 import {
   captureFromRow, deliveryIdColumn, randomIdSuffix, summaryFromRow, SUMMARY_COLUMNS, type CaptureRow, type SummaryRow,
 } from './capture-rows';
 import { Database, withoutNul } from './database';
 import { describeDatabase, toStoreError, type PoolOptions } from './pool';
+import { searchCaptures } from './capture-search';
 import { applyMigrations } from './schema-migrations';
+import { SearchBackfill } from './search-backfill';
+import { ensureTrigramIndex } from './trigram-index';
 
 export interface PostgresStoreOptions extends PoolOptions {
   /** Clock for the time part of capture ids, ms. */
   now?: () => number;
   /** Random tail of capture ids (tests make it predictable). */
   newIdSuffix?: () => string;
+  /**
+   * Fill the search columns and checksums of rows stored before migration 0003 in the background
+   * (default true; tests of the not-yet-filled state turn it off).
+   */
+  backfill?: boolean;
 }
 
 /** How long another instance's endpoint change may take to show here, ms. */
@@ -37,6 +44,10 @@ export class PostgresStore implements Store {
   readonly db: Database;
   /** Where the database is (the LISTEN/NOTIFY hub opens its own connection there). */
   readonly connectionString: string;
+  /** Fills rows stored before the search columns existed (started by open). */
+  readonly backfill: SearchBackfill;
+  /** Resolves true once word search has its trigram index (false: it scans; the log says why). */
+  trigramIndex: Promise<boolean> = Promise.resolve(false);
   private readonly appends: AppendBatcher;
   private closing = false;
   private endpointCache = new Map<string, { endpoint: Endpoint; until: number }>();
@@ -46,17 +57,25 @@ export class PostgresStore implements Store {
     this.connectionString = options.connectionString;
     this.db = new Database(options);
     this.appends = new AppendBatcher(this.db, options.now ?? Date.now, options.newIdSuffix ?? randomIdSuffix);
+    const log = (message: string) => options.log?.(message);
+    this.backfill = new SearchBackfill(this.db, { log, recheckEveryMs: 10 * 60_000 });
   }
 
   /** Connects and migrates the schema; rejects (StoreUnavailableError) when the database is unreachable. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const store = new PostgresStore(options);
+    const log = (message: string) => options.log?.(message);
     try {
-      await applyMigrations(store.db.pool, (message) => options.log?.(message));
+      await applyMigrations(store.db.pool, log);
     } catch (error) {
       await store.db.close().catch(() => undefined);
       throw toStoreError(error);
     }
+    store.trigramIndex = ensureTrigramIndex(store.db.pool, log).catch((error: unknown) => {
+      log(`postgres: could not build the trigram index (${(error as Error).message}); word search scans until the next start`);
+      return false;
+    });
+    if (options.backfill !== false) void store.backfill.start();
     return store;
   }
 
@@ -75,6 +94,7 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     this.closing = true;
+    await this.backfill.stop();
     await this.appends.idle();
     await this.db.close();
   }
@@ -144,11 +164,8 @@ export class PostgresStore implements Store {
     const total = await this.captureCount(endpointId);
     if (total === null) throw new NotFoundError(`no endpoint with id ${endpointId}`);
     if (options.query) {
-      const source = {
-        pageBefore: async (before: string | undefined, limit: number) => (await this.list(endpointId, { limit, ...(before !== undefined && { before }) })).items,
-        get: (id: string) => this.get(id),
-      };
-      return { ...(await scanQuery(source, options.query, options.limit, options.before)), total };
+      const before = options.before === undefined ? undefined : withoutNul(options.before);
+      return { ...(await searchCaptures(this.db, this, endpointId, options.query, options.limit, before)), total };
     }
     const before = options.before ?? null;
     let items: CaptureSummary[];
@@ -190,7 +207,7 @@ export class PostgresStore implements Store {
 
   async get(id: string): Promise<StoredCapture | null> {
     const { rows } = await this.db.query<CaptureRow>(
-      `SELECT ${SUMMARY_COLUMNS}, headers, body,
+      `SELECT ${SUMMARY_COLUMNS}, headers, body, body_sum,
               COALESCE((SELECT json_agg(r.attempt ORDER BY r.position) FROM capture_replays r WHERE r.capture_id = c.id), '[]') AS replays
          FROM captures c WHERE id = $1`,
       [id],

@@ -1,0 +1,103 @@
+import type pg from 'pg';
+import type { CaptureSummary } from '../../../shared/capture';
+import type { CaptureQuery } from '../../../shared/query';
+import { scanQuery } from '../query-scan';
+import type { StoredCapture } from '../store';
+import { summaryFromRow, SUMMARY_COLUMNS, type SummaryRow } from './capture-rows';
+import type { Database } from './database';
+import { queryCondition } from './query-sql';
+
+/** Longest a count of the matches may take before the page goes without `matched`, ms. */
+const COUNT_BUDGET_MS = 40;
+
+export interface SearchPage {
+  items: CaptureSummary[];
+  nextBefore: string | null;
+  matched?: number;
+}
+
+/** Where rows whose search columns are not filled yet are read from, to be decided in Node. */
+export interface UnsearchableSource {
+  get(id: string): Promise<StoredCapture | null>;
+}
+
+/**
+ * The statement deciding one page of matches by SQL: `limit` + 1 rows (one more tells whether an
+ * older page exists). Exported so tests and the bench can EXPLAIN exactly what runs.
+ */
+export function searchStatement(endpointId: string, query: CaptureQuery, limit: number, before: string | undefined): { text: string; values: unknown[] } {
+  const condition = queryCondition(query, 4);
+  return {
+    text: `SELECT ${SUMMARY_COLUMNS} FROM captures
+      WHERE endpoint_id = $1 AND search_version IS NOT NULL AND ($2::text IS NULL OR id < $2) AND ${condition.sql}
+      ORDER BY id DESC LIMIT $3`,
+    values: [endpointId, before ?? null, limit + 1, ...condition.params],
+  };
+}
+
+/**
+ * A page of the captures of an endpoint that match `query`, newest first, older than `before`.
+ * Rows with search columns are decided by SQL (query-sql.ts) and their indexes; rows stored
+ * before migration 0003 that the backfill has not reached yet are decided by the reference scan,
+ * and the two are merged by id — so the answer is the same whatever the backfill has done.
+ * `matched` is given when it is cheap: the whole answer fits the page, or a count finishes
+ * within COUNT_BUDGET_MS (in the same snapshot as the page).
+ */
+export async function searchCaptures(db: Database, source: UnsearchableSource, endpointId: string, query: CaptureQuery, limit: number, before: string | undefined): Promise<SearchPage> {
+  const statement = searchStatement(endpointId, query, limit, before);
+  const counted = queryCondition(query, 2);
+  const countSql = `SELECT count(*)::integer AS n FROM captures WHERE endpoint_id = $1 AND search_version IS NOT NULL AND ${counted.sql}`;
+  // One snapshot for everything: a row the backfill fills meanwhile is seen on exactly one side.
+  return db.transaction(async (client) => {
+    await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    const page = await client.query<SummaryRow>(statement.text, statement.values);
+    let items = page.rows.map(summaryFromRow);
+    const pending = await hasUnsearchable(client, endpointId);
+    if (pending) {
+      const older = await scanUnsearchable(client, source, endpointId, query, limit + 1, before);
+      items = [...items, ...older].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    }
+    const more = items.length > limit;
+    items = items.slice(0, limit);
+    const nextBefore = more ? (items[items.length - 1] as CaptureSummary).id : null;
+    let matched: number | undefined;
+    if (before === undefined && !more) matched = items.length;
+    else if (before === undefined && !pending) matched = await boundedCount(client, countSql, [endpointId, ...counted.params]);
+    return { items, nextBefore, ...(matched !== undefined && { matched }) };
+  });
+}
+
+/** True while some rows of the endpoint await the backfill (a probe of a small partial index). */
+async function hasUnsearchable(client: pg.PoolClient, endpointId: string): Promise<boolean> {
+  const { rows } = await client.query<{ pending: boolean }>(
+    'SELECT EXISTS (SELECT 1 FROM captures WHERE endpoint_id = $1 AND search_version IS NULL) AS pending', [endpointId]);
+  return rows[0]?.pending ?? false;
+}
+
+/** The count of the matches, or undefined when it takes longer than the budget (it is then cancelled). */
+async function boundedCount(client: pg.PoolClient, sql: string, params: unknown[]): Promise<number | undefined> {
+  await client.query(`SET LOCAL statement_timeout = ${COUNT_BUDGET_MS}`);
+  try {
+    const { rows } = await client.query<{ n: number }>(sql, params);
+    return rows[0]?.n;
+  } catch (error) {
+    if ((error as { code?: string }).code === '57014') return undefined; // cancelled: not cheap
+    throw error;
+  }
+}
+
+/** Up to `limit` matches among rows not backfilled yet, newest first, decided by the reference semantics. */
+async function scanUnsearchable(client: pg.PoolClient, source: UnsearchableSource, endpointId: string, query: CaptureQuery, limit: number, before: string | undefined): Promise<CaptureSummary[]> {
+  const scan = {
+    pageBefore: async (cursor: string | undefined, size: number) => {
+      const { rows } = await client.query<SummaryRow>(
+        `SELECT ${SUMMARY_COLUMNS} FROM captures WHERE endpoint_id = $1 AND search_version IS NULL AND ($2::text IS NULL OR id < $2)
+          ORDER BY id DESC LIMIT $3`,
+        [endpointId, cursor ?? null, size],
+      );
+      return rows.map(summaryFromRow);
+    },
+    get: (id: string) => source.get(id),
+  };
+  return (await scanQuery(scan, query, limit, before)).items;
+}
