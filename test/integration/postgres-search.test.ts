@@ -8,6 +8,7 @@ import { parseQuery } from '../../shared/query';
 import { searchStatement } from '../../server/store/postgres/capture-search';
 import { PostgresStore } from '../../server/store/postgres/postgres-store';
 import { SearchBackfill } from '../../server/store/postgres/search-backfill';
+import { SEARCH_INDEXES } from '../../server/store/postgres/search-indexes';
 import type { NewCapture } from '../../server/store/store';
 import { LowdbStore } from '../../server/store/lowdb-store';
 import { migrateLowdbToPostgres } from '../../server/store/postgres/migrate-command';
@@ -81,7 +82,7 @@ describe.skipIf(missing)(`PostgreSQL search${missing ? ` — skipped: ${missing}
   it('answers body words with the trigram index and field terms with their b-trees (EXPLAIN)', async () => {
     const store = await PostgresStore.open({ connectionString: await server.createDatabase(), max: 4 });
     try {
-      expect(await store.trigramIndex).toBe(true);
+      expect(await store.searchIndexes.trigram).toBe(true);
       await store.createEndpoint(endpoint('big', 10_000));
       const ids = await fill(store, 'big', 4000, (i) => varied('big', i));
       await store.db.pool.query('VACUUM ANALYZE captures'); // as autovacuum would: merges GIN pending lists, gathers statistics
@@ -141,7 +142,7 @@ describe.skipIf(missing)(`PostgreSQL search${missing ? ` — skipped: ${missing}
     }
   });
 
-  it('works without pg_trgm where it cannot be created, warning with the fix, and builds the index at a later start once it can', async () => {
+  it('works without pg_trgm where it cannot be created, warning with the fix; a later start builds missing indexes concurrently', async () => {
     const admin = new pg.Client({ connectionString: server.url });
     await admin.connect();
     const role = `limited_${Date.now().toString(36)}`;
@@ -160,7 +161,7 @@ describe.skipIf(missing)(`PostgreSQL search${missing ? ` — skipped: ${missing}
       const lines: string[] = [];
       const store = await PostgresStore.open({ connectionString: url, max: 3, log: (line) => lines.push(line) });
       try {
-        expect(await store.trigramIndex).toBe(false);
+        expect(await store.searchIndexes.trigram).toBe(false);
         expect(lines.join('\n')).toMatch(/WARNING: the pg_trgm extension cannot be created \(permission denied[^)]*\); searching bodies for words works but scans every capture .* CREATE EXTENSION pg_trgm/);
         await store.createEndpoint(endpoint('plain'));
         const ids = await fill(store, 'plain', 300, (i) => varied('plain', i + 1000));
@@ -170,11 +171,20 @@ describe.skipIf(missing)(`PostgreSQL search${missing ? ` — skipped: ${missing}
         await store.close();
       }
       await inDb.query('CREATE EXTENSION pg_trgm'); // what the warning asks a superuser to do
+      await inDb.query('DROP INDEX captures_q_method_idx'); // as if left unbuilt by an upgrade
       lines.length = 0;
       const again = await PostgresStore.open({ connectionString: url, max: 3, log: (line) => lines.push(line) });
       try {
-        expect(await again.trigramIndex).toBe(true);
-        expect(lines.join('\n')).toMatch(/building the trigram index for word search[\s\S]*trigram index built in/);
+        expect(await again.searchIndexes.trigram).toBe(true);
+        await again.searchIndexes.built;
+        const log = lines.join('\n');
+        for (const name of ['captures_q_method_idx', 'captures_q_text_idx']) {
+          expect(log).toMatch(new RegExp(`building search index ${name} \\(appends go on meanwhile[\\s\\S]*search index ${name} built in`));
+        }
+        const { rows } = await again.db.pool.query<{ n: number }>(
+          "SELECT count(*)::integer AS n FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'captures'::regclass AND i.indisvalid AND c.relname = ANY ($1)",
+          [SEARCH_INDEXES.map((index) => index.name)]);
+        expect(rows[0]?.n).toBe(SEARCH_INDEXES.length);
         expect(await search(again, 'plain', 'quokka')).toHaveLength(1);
       } finally {
         await again.close();

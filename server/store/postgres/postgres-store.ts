@@ -12,7 +12,7 @@ import { describeDatabase, toStoreError, type PoolOptions } from './pool';
 import { searchCaptures } from './capture-search';
 import { applyMigrations } from './schema-migrations';
 import { SearchBackfill } from './search-backfill';
-import { ensureTrigramIndex } from './trigram-index';
+import { ensureSearchIndexes, type IndexState } from './search-indexes';
 
 export interface PostgresStoreOptions extends PoolOptions {
   /** Clock for the time part of capture ids, ms. */
@@ -46,8 +46,8 @@ export class PostgresStore implements Store {
   readonly connectionString: string;
   /** Fills rows stored before the search columns existed (started by open). */
   readonly backfill: SearchBackfill;
-  /** Resolves true once word search has its trigram index (false: it scans; the log says why). */
-  trigramIndex: Promise<boolean> = Promise.resolve(false);
+  /** The search indexes: built at open on a new database, in the background on an upgraded one. */
+  searchIndexes: IndexState = { built: Promise.resolve(), trigram: Promise.resolve(false) };
   private readonly appends: AppendBatcher;
   private closing = false;
   private endpointCache = new Map<string, { endpoint: Endpoint; until: number }>();
@@ -71,10 +71,12 @@ export class PostgresStore implements Store {
       await store.db.close().catch(() => undefined);
       throw toStoreError(error);
     }
-    store.trigramIndex = ensureTrigramIndex(store.db.pool, log).catch((error: unknown) => {
-      log(`postgres: could not build the trigram index (${(error as Error).message}); word search scans until the next start`);
-      return false;
-    });
+    try {
+      store.searchIndexes = await ensureSearchIndexes(store.db.pool, log);
+    } catch (error) {
+      await store.db.close().catch(() => undefined);
+      throw toStoreError(error);
+    }
     if (options.backfill !== false) void store.backfill.start();
     return store;
   }

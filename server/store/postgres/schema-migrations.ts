@@ -8,7 +8,7 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta
 
 // Arbitrary constant key of the session-level advisory lock that serializes schema changes
 // between instances starting together (the ASCII bytes of "hookscop" as a bigint).
-const MIGRATION_LOCK_KEY = '7525356009647468400';
+export const MIGRATION_LOCK_KEY = '7525356009647468400';
 
 export interface Migration {
   version: number;

@@ -5,9 +5,7 @@
 -- body text extraction cannot be done in SQL) and written with every append. Rows stored before
 -- this version have them NULL (search_version IS NULL): a resumable batched backfill fills them
 -- after start-up (search-backfill.ts), and until then queries decide those rows the slow way,
--- so answers stay correct. Adding nullable columns rewrites nothing; every index below is
--- partial on `search_version IS NOT NULL`, so on an existing table it is built by one scan that
--- finds nothing to sort.
+-- so answers stay correct. Adding nullable columns rewrites nothing.
 ALTER TABLE captures
   ADD COLUMN search_version smallint,          -- version of the derivation; NULL: not filled yet
   ADD COLUMN method        text COLLATE "C",   -- upper-cased (method:)
@@ -30,33 +28,11 @@ ALTER TABLE captures
   ADD COLUMN meta_sum      bytea,
   ADD COLUMN body_sum      bytea;
 
--- Field terms: each index answers "newest matches of one endpoint" by walking (…, id) backwards.
--- left(…, 200) keeps index entries under the b-tree size limit whatever a path or event holds;
--- queries compare the prefix there and the whole value on the row.
-CREATE INDEX captures_q_method_idx ON captures (endpoint_id, method, id) WHERE search_version IS NOT NULL;
-CREATE INDEX captures_q_status_idx ON captures (endpoint_id, status, id) WHERE search_version IS NOT NULL;
-CREATE INDEX captures_q_sig_idx ON captures (endpoint_id, sig, id) WHERE search_version IS NOT NULL;
-CREATE INDEX captures_q_schema_idx ON captures (endpoint_id, schema_status, id) WHERE search_version IS NOT NULL;
-CREATE INDEX captures_q_event_idx ON captures (endpoint_id, left(event_type, 200), id) WHERE search_version IS NOT NULL;
-CREATE INDEX captures_q_path_idx ON captures (endpoint_id, left(path, 200), id) WHERE search_version IS NOT NULL;
-CREATE INDEX captures_q_time_idx ON captures (endpoint_id, received_at) WHERE search_version IS NOT NULL;
-CREATE INDEX captures_q_duplicate_idx ON captures (endpoint_id, id) WHERE is_duplicate AND search_version IS NOT NULL;
-CREATE INDEX captures_q_rejected_idx ON captures (endpoint_id, id) WHERE is_rejected AND search_version IS NOT NULL;
-CREATE INDEX captures_q_tags_idx ON captures USING gin (tags) WHERE search_version IS NOT NULL;
--- Rows the backfill has not reached: it walks them, and queries decide them in Node.
+-- Rows the backfill has not reached: it walks them, and queries decide them in Node. This one
+-- index is built here (on an upgraded table it holds every row until the backfill is done);
+-- the indexes of the search columns are built after the migration by search-indexes.ts —
+-- at once on an empty table, CONCURRENTLY (appends go on) on one that holds captures.
 CREATE INDEX captures_unsearchable_idx ON captures (endpoint_id, id) WHERE search_version IS NULL;
-
--- Bare words: a trigram index over the search text. pg_trgm is a trusted extension from
--- PostgreSQL 13 (the database owner may create it); where it cannot be created the migration
--- goes on without it, and start-up warns and tries again each time (trigram-index.ts). Word
--- search then scans, correct but slower.
-DO $$
-BEGIN
-  CREATE EXTENSION IF NOT EXISTS pg_trgm;
-  CREATE INDEX captures_q_text_idx ON captures USING gin (search_text gin_trgm_ops) WHERE search_version IS NOT NULL;
-EXCEPTION WHEN OTHERS THEN
-  NULL; -- no trigram index: start-up says why (trigram-index.ts)
-END $$;
 
 -- Group commit with the search columns and checksums: hookscope_append_batch (0002) plus, per
 -- capture, the two inner digests (bound here to the id the capture gets) and its derived columns

@@ -1,0 +1,120 @@
+import type pg from 'pg';
+import { MIGRATION_LOCK_KEY } from './schema-migrations';
+
+/**
+ * The indexes of the search columns (migration 0003), each partial on rows whose columns are
+ * filled. Field terms walk a b-tree on (endpoint_id, field, id) backwards, so "the newest
+ * matches" is a short range; left(…, 200) keeps entries under the b-tree size limit whatever a
+ * path or event holds (queries compare the prefix there and the whole value on the row).
+ */
+export const SEARCH_INDEXES: readonly { name: string; on: string; trigram?: true }[] = [
+  { name: 'captures_q_method_idx', on: '(endpoint_id, method, id) WHERE search_version IS NOT NULL' },
+  { name: 'captures_q_status_idx', on: '(endpoint_id, status, id) WHERE search_version IS NOT NULL' },
+  { name: 'captures_q_sig_idx', on: '(endpoint_id, sig, id) WHERE search_version IS NOT NULL' },
+  { name: 'captures_q_schema_idx', on: '(endpoint_id, schema_status, id) WHERE search_version IS NOT NULL' },
+  { name: 'captures_q_event_idx', on: '(endpoint_id, left(event_type, 200), id) WHERE search_version IS NOT NULL' },
+  { name: 'captures_q_path_idx', on: '(endpoint_id, left(path, 200), id) WHERE search_version IS NOT NULL' },
+  { name: 'captures_q_time_idx', on: '(endpoint_id, received_at) WHERE search_version IS NOT NULL' },
+  { name: 'captures_q_duplicate_idx', on: '(endpoint_id, id) WHERE is_duplicate AND search_version IS NOT NULL' },
+  { name: 'captures_q_rejected_idx', on: '(endpoint_id, id) WHERE is_rejected AND search_version IS NOT NULL' },
+  { name: 'captures_q_tags_idx', on: 'USING gin (tags) WHERE search_version IS NOT NULL' },
+  // Bare words. pg_trgm is a trusted extension from PostgreSQL 13: the database owner may create it.
+  { name: 'captures_q_text_idx', on: 'USING gin (search_text gin_trgm_ops) WHERE search_version IS NOT NULL', trigram: true },
+];
+
+export const TRIGRAM_INDEX = 'captures_q_text_idx';
+
+// Held while one instance builds indexes concurrently, so instances starting together build them
+// once (the ASCII bytes of "hookidx " as a bigint).
+const BUILD_LOCK_KEY = '7525356009680042016';
+
+/** Names of the search indexes that exist and are valid. */
+async function validIndexes(pool: pg.Pool): Promise<Set<string>> {
+  const { rows } = await pool.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+      WHERE i.indrelid = 'captures'::regclass AND i.indisvalid`);
+  return new Set(rows.map((r) => r.name));
+}
+
+/** Creates pg_trgm when missing; false (with a warning saying how to fix it) when it cannot. */
+async function trigramAvailable(pool: pg.Pool, log: (message: string) => void): Promise<boolean> {
+  try {
+    await pool.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
+    return true;
+  } catch (error) {
+    log(`postgres: WARNING: the pg_trgm extension cannot be created (${(error as Error).message}); searching bodies for words works but scans every capture (slow on large endpoints). Fix: as a superuser, run CREATE EXTENSION pg_trgm; in this database (PostgreSQL 13+ lets the database owner do it), then restart Hookscope.`);
+    return false;
+  }
+}
+
+export interface IndexState {
+  /** Resolves when every index that can exist does (at once when they already did). */
+  built: Promise<void>;
+  /** Resolves true when word search has its trigram index, false when it scans. */
+  trigram: Promise<boolean>;
+}
+
+/**
+ * Makes sure the search indexes exist, each start. On an empty table (a new database) they are
+ * built at once under the migration lock. On a table that holds captures (an upgraded database,
+ * or pg_trgm installed since) the missing ones are built CONCURRENTLY in the background, so
+ * appends go on meanwhile, by one instance at a time; queries are correct without them, only
+ * slower. A build that failed halfway leaves an invalid index: it is dropped and built again.
+ */
+export async function ensureSearchIndexes(pool: pg.Pool, log: (message: string) => void): Promise<IndexState> {
+  const valid = await validIndexes(pool);
+  let missing = SEARCH_INDEXES.filter((index) => !valid.has(index.name));
+  if (missing.length === 0) return { built: Promise.resolve(), trigram: Promise.resolve(true) };
+  const trigram = !missing.some((index) => index.trigram) || (await trigramAvailable(pool, log));
+  if (!trigram) missing = missing.filter((index) => !index.trigram);
+  const { rows } = await pool.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM captures) AS empty');
+  if (rows[0]?.empty) {
+    await buildNow(pool, missing.map((index) => `CREATE INDEX IF NOT EXISTS ${index.name} ON captures ${index.on}`));
+    return { built: Promise.resolve(), trigram: Promise.resolve(trigram) };
+  }
+  const built = buildConcurrently(pool, missing, log).catch((error: unknown) => {
+    log(`postgres: building search indexes stopped (${(error as Error).message}); searches scan until a later start builds them`);
+    return false;
+  });
+  return { built: built.then(() => undefined), trigram: built.then((all) => trigram && all) };
+}
+
+async function buildNow(pool: pg.Pool, statements: string[]): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      for (const sql of statements) await client.query(sql);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/** Resolves true when this instance built every missing index, false when another instance is at it. */
+async function buildConcurrently(pool: pg.Pool, missing: readonly { name: string; on: string }[], log: (message: string) => void): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [BUILD_LOCK_KEY]);
+    if (!rows[0]?.locked) return false;
+    try {
+      await client.query('SET statement_timeout = 0'); // minutes on a large table
+      for (const index of missing) {
+        if ((await validIndexes(pool)).has(index.name)) continue;
+        log(`postgres: building search index ${index.name} (appends go on meanwhile; searches are slower until it is built)`);
+        const started = Date.now();
+        await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${index.name}`); // an invalid one a failed build left
+        await client.query(`CREATE INDEX CONCURRENTLY ${index.name} ON captures ${index.on}`);
+        log(`postgres: search index ${index.name} built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      }
+      return true;
+    } finally {
+      await client.query('RESET statement_timeout').catch(() => undefined);
+      await client.query('SELECT pg_advisory_unlock($1)', [BUILD_LOCK_KEY]).catch(() => undefined);
+    }
+  } finally {
+    client.release();
+  }
+}
