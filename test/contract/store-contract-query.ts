@@ -172,6 +172,19 @@ export function runStoreQueryCases(ctx: StoreContext, test: Case): void {
     expect(await search(ctx.store, 'odd', '-event:evt* -wombat')).toEqual([plain]);
   });
 
+  test('query: LIKE wildcards, backslashes and quotes in values are literal', async () => {
+    await ctx.store.createEndpoint(endpoint('lit'));
+    const pct = (await ctx.store.append(delivery('lit', { path: '/a_c', body: json({ note: 'save 50% now' }), eventType: 'x_y', deliveryId: "d%1'" }))).id;
+    const abc = (await ctx.store.append(delivery('lit', { path: '/abc', body: json({ note: 'save 50 cents, back\\slash' }), eventType: 'xzy', deliveryId: 'd21' }))).id;
+    expect(await search(ctx.store, 'lit', 'path:/a_c')).toEqual([pct]);
+    expect(await search(ctx.store, 'lit', 'path:/a*c')).toEqual([abc, pct]);
+    expect(await search(ctx.store, 'lit', '"50%"')).toEqual([pct]);
+    expect(await search(ctx.store, 'lit', '"back\\\\slash"')).toEqual([abc]);
+    expect(await search(ctx.store, 'lit', 'event:x_y')).toEqual([pct]);
+    expect(await search(ctx.store, 'lit', "delivery:d%1'")).toEqual([pct]);
+    expect(await search(ctx.store, 'lit', 'delivery:d_1')).toEqual([]);
+  });
+
   test('query: an unknown endpoint is a NotFoundError', async () => {
     await expect(ctx.store.list('nope', { limit: 5, query: parseQuery('method:POST') })).rejects.toThrow(/nope/);
   });
