@@ -27,6 +27,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 19);
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 const pick = (n: number) => 1 + Math.floor(Math.random() * n);
+const share = (rows: number) => `${+Math.min(100, (rows / N) * 100).toPrecision(2)}%`;
 
 export default async function scalePostgres(): Promise<void> {
   const missing = postgresMissingReason();
@@ -44,10 +45,13 @@ export default async function scalePostgres(): Promise<void> {
     await admin.query("ALTER SYSTEM SET checkpoint_timeout = '30min'");
     await admin.query('SELECT pg_reload_conf()');
     await admin.end();
-    store = await PostgresStore.open({ connectionString: await server.createDatabase('scale'), max: 4, backfill: false });
+    const url = await server.createDatabase('scale');
+    store = await PostgresStore.open({ connectionString: url, max: 4, backfill: false });
     console.log(`trigram index available: ${await store.searchIndexes.trigram}`);
     await store.createEndpoint(buildEndpoint(ENDPOINT, { retention: { maxCaptures: 1_000_000 } }, T0));
-    const setup = await fill(store.db.pool);
+    // Filling and building take minutes a statement: a pool without the store's timeouts.
+    const bulk = new pg.Pool({ connectionString: url, max: 2 });
+    const setup = await fill(bulk).finally(() => bulk.end());
     console.log(`setup: cluster + schema ${seconds(setup.schemaAt - started)}, fill ${N.toLocaleString('en-US')} captures ${seconds(setup.fill)}, indexes ${seconds(setup.indexes)} (trigram ${seconds(setup.trigram)}), vacuum analyze ${seconds(setup.vacuum)}; total ${seconds(performance.now() - started)}`);
     await sizes(store.db.pool);
     await sanity(store);
@@ -86,7 +90,7 @@ async function fill(pool: pg.Pool): Promise<{ schemaAt: number; fill: number; in
   await Promise.all([0, 1].map(async (w) => {
     const client = await pool.connect();
     try {
-      await client.query("SET maintenance_work_mem = '1GB'; SET statement_timeout = 0");
+      await client.query("SET maintenance_work_mem = '1GB'");
       for (const [i, { name, def }] of defs.entries()) {
         if (i % 2 !== w) continue;
         const at = performance.now();
@@ -94,7 +98,6 @@ async function fill(pool: pg.Pool): Promise<{ schemaAt: number; fill: number; in
         if (name === 'captures_q_text_idx') trigram = performance.now() - at;
       }
     } finally {
-      await client.query('RESET statement_timeout');
       client.release();
     }
   }));
@@ -150,8 +153,8 @@ async function kinds(store: PostgresStore): Promise<[string, (run: number) => st
     ['event:message.* (20%)', () => 'event:message.*'],
     ['method:DELETE (1%)', () => 'method:DELETE'],
     ['status:5xx (3%)', () => 'status:5xx'],
-    ['after: before: (a 1 h window, 0.02%)', () => { const at = T0 + pick(N) * STEP_MS; return `after:${iso(at)} before:${iso(at + 3_600_000)}`; }],
-    ['after:-1d (the newest 4%)', () => `after:${iso(end - 86_400_000)}`],
+    [`after: before: (a 1 h window, ${share(1800)})`, () => { const at = T0 + pick(N) * STEP_MS; return `after:${iso(at)} before:${iso(at + 3_600_000)}`; }],
+    [`after:-1d (the newest ${share(43_200)})`, () => `after:${iso(end - 86_400_000)}`],
     ['header:x-request-id=<id> (1 match)', () => `header:x-request-id=req-${pick(N)}`],
     ['header:x-event-type=<type> (2.5%)', (run) => `header:x-event-type=${EVENTS[(run * 7) % EVENTS.length]}`],
     [`body word in 1 capture (${NEEDLE})`, () => NEEDLE],
@@ -172,6 +175,7 @@ async function measure(store: PostgresStore): Promise<void> {
     let counted = 0;
     for (let run = -2; run < RUNS; run += 1) {
       const q = make(Math.max(0, run));
+      if (run === 0 && q !== null && process.env.BENCH_SCALE_PLANS) await showPlan(store, q);
       const at = performance.now();
       const page = await store.list(ENDPOINT, { limit: PAGE, ...(q !== null && { query: parseQuery(q) }) });
       const ms = performance.now() - at;
@@ -186,17 +190,21 @@ async function measure(store: PostgresStore): Promise<void> {
   }
 }
 
-/** EXPLAIN ANALYZE of word searches: which index answered, and in how long. */
+/** EXPLAIN ANALYZE of the page statement of a query: its nodes, the indexes it used, and its time. */
+async function showPlan(store: PostgresStore, q: string): Promise<void> {
+  const statement = searchStatement(ENDPOINT, parseQuery(q), PAGE, undefined);
+  const { rows } = await store.db.pool.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement.text}`, statement.values);
+  const plan = JSON.stringify(rows[0]?.['QUERY PLAN']);
+  const nodes = [...plan.matchAll(/"Node Type":"([^"]+)"/g)].map((m) => m[1]).join(' > ');
+  const used = [...new Set([...plan.matchAll(/"Index Name":"([^"]+)"/g)].map((m) => m[1]))];
+  const time = /"Execution Time":([\d.]+)/.exec(plan)?.[1];
+  console.log(`    plan of ${q}: ${nodes}; indexes ${used.join(', ') || 'none'}; ${time} ms`);
+}
+
+/** Plans of word searches: a rare word, a common one, a phrase. */
 async function plans(store: PostgresStore): Promise<void> {
   console.log('');
-  for (const q of [NEEDLE, vocabulary()[42] as string, `"${vocabulary()[7]} ${vocabulary()[8]}"`]) {
-    const statement = searchStatement(ENDPOINT, parseQuery(q), PAGE, undefined);
-    const { rows } = await store.db.pool.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement.text}`, statement.values);
-    const plan = JSON.stringify(rows[0]?.['QUERY PLAN']);
-    const used = [...new Set([...plan.matchAll(/"Index Name":"([^"]+)"/g)].map((m) => m[1]))];
-    const time = /"Execution Time":([\d.]+)/.exec(plan)?.[1];
-    console.log(`plan of ${q}: indexes ${used.join(', ') || 'none'}; execution ${time} ms`);
-  }
+  for (const q of [NEEDLE, vocabulary()[42] as string, `"${vocabulary()[7]} ${vocabulary()[8]}"`]) await showPlan(store, q);
 }
 
 /**
@@ -206,19 +214,21 @@ async function plans(store: PostgresStore): Promise<void> {
  * slice made to look old).
  */
 async function upgradeCosts(store: PostgresStore): Promise<void> {
-  const client = await store.db.pool.connect();
+  const client = new pg.Client({ connectionString: store.connectionString });
+  await client.connect();
   const at = performance.now();
   try {
-    await client.query('SET statement_timeout = 0');
     await client.query('CREATE INDEX bench_upgrade_idx ON captures (endpoint_id, id) WHERE search_version IS NOT NULL');
+    const build = performance.now() - at;
+    await client.query('DROP INDEX bench_upgrade_idx');
+    await client.query('UPDATE captures SET search_version = NULL, meta_sum = NULL, body_sum = NULL WHERE id IN (SELECT id FROM captures ORDER BY id DESC LIMIT $1)', [Math.min(20_000, N)]);
+    await backfillRate(store, build);
   } finally {
-    await client.query('RESET statement_timeout');
-    client.release();
+    await client.end();
   }
-  const build = performance.now() - at;
-  await store.db.pool.query('DROP INDEX bench_upgrade_idx');
-  const slice = Math.min(20_000, N);
-  await store.db.pool.query('UPDATE captures SET search_version = NULL, meta_sum = NULL, body_sum = NULL WHERE id IN (SELECT id FROM captures ORDER BY id DESC LIMIT $1)', [slice]);
+}
+
+async function backfillRate(store: PostgresStore, build: number): Promise<void> {
   const t0 = performance.now();
   const filled = await new SearchBackfill(store.db).pass();
   const rate = filled / ((performance.now() - t0) / 1000);

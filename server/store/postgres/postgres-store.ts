@@ -47,7 +47,7 @@ export class PostgresStore implements Store {
   /** Fills rows stored before the search columns existed (started by open). */
   readonly backfill: SearchBackfill;
   /** The search indexes: built at open on a new database, in the background on an upgraded one. */
-  searchIndexes: IndexState = { built: Promise.resolve(), trigram: Promise.resolve(false) };
+  searchIndexes: IndexState = { built: Promise.resolve(), trigram: Promise.resolve(false), stop: () => Promise.resolve() };
   private readonly appends: AppendBatcher;
   private closing = false;
   private endpointCache = new Map<string, { endpoint: Endpoint; until: number }>();
@@ -96,6 +96,7 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     this.closing = true;
+    await this.searchIndexes.stop();
     await this.backfill.stop();
     await this.appends.idle();
     await this.db.close();

@@ -5,6 +5,9 @@ import type { Database } from './database';
 import { bodyDigest, metaDigest, sealed } from './row-checksums';
 import { searchColumns } from './search-columns';
 
+/** Body bytes one backfill batch may hold in memory. */
+const MAX_BATCH_BYTES = 32 * 1024 * 1024;
+
 /** search_version of a row whose summary could not be read: no term matches it. */
 export const UNDERIVABLE = 0;
 
@@ -100,12 +103,16 @@ export class SearchBackfill {
   }
 
   private async fillBatch(client: pg.PoolClient): Promise<number> {
-    const { rows } = await client.query<PendingRow>(
-      `SELECT id, endpoint_id, meta::text AS meta, headers, body FROM captures WHERE search_version IS NULL
+    // Sizes first: a batch holds at most MAX_BATCH_BYTES of bodies in memory (at least one row).
+    const { rows: pending } = await client.query<{ id: string; size: number }>(
+      `SELECT id, octet_length(body) AS size FROM captures WHERE search_version IS NULL
         ORDER BY endpoint_id DESC, id DESC LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [this.batch],
     );
-    if (rows.length === 0) return 0;
+    let bytes = 0;
+    const ids = pending.filter((row, i) => (bytes += row.size) <= MAX_BATCH_BYTES || i === 0).map((row) => row.id);
+    if (ids.length === 0) return 0;
+    const { rows } = await client.query<PendingRow>('SELECT id, endpoint_id, meta::text AS meta, headers, body FROM captures WHERE id = ANY ($1)', [ids]);
     const filled = rows.map((row) => {
       const headersJson = JSON.stringify(row.headers);
       let search: string;

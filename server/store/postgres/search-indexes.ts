@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { MIGRATION_LOCK_KEY } from './schema-migrations';
 
 /**
@@ -52,7 +52,11 @@ export interface IndexState {
   built: Promise<void>;
   /** Resolves true when word search has its trigram index, false when it scans. */
   trigram: Promise<boolean>;
+  /** Abandons a build under way (the next start builds it again); for close. */
+  stop(): Promise<void>;
 }
+
+const DONE = { built: Promise.resolve(), stop: () => Promise.resolve() };
 
 /**
  * Makes sure the search indexes exist, each start. On an empty table (a new database) they are
@@ -64,19 +68,26 @@ export interface IndexState {
 export async function ensureSearchIndexes(pool: pg.Pool, log: (message: string) => void): Promise<IndexState> {
   const valid = await validIndexes(pool);
   let missing = SEARCH_INDEXES.filter((index) => !valid.has(index.name));
-  if (missing.length === 0) return { built: Promise.resolve(), trigram: Promise.resolve(true) };
+  if (missing.length === 0) return { ...DONE, trigram: Promise.resolve(true) };
   const trigram = !missing.some((index) => index.trigram) || (await trigramAvailable(pool, log));
   if (!trigram) missing = missing.filter((index) => !index.trigram);
   const { rows } = await pool.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM captures) AS empty');
   if (rows[0]?.empty) {
     await buildNow(pool, missing.map((index) => `CREATE INDEX IF NOT EXISTS ${index.name} ON captures ${index.on}`));
-    return { built: Promise.resolve(), trigram: Promise.resolve(trigram) };
+    return { ...DONE, trigram: Promise.resolve(trigram) };
   }
-  const built = buildConcurrently(pool, missing, log).catch((error: unknown) => {
-    log(`postgres: building search indexes stopped (${(error as Error).message}); searches scan until a later start builds them`);
+  const client = new pg.Client({ connectionString: pool.options.connectionString, application_name: 'hookscope-index-build' });
+  let stopped = false;
+  const built = buildConcurrently(client, pool, missing, log).catch((error: unknown) => {
+    if (!stopped) log(`postgres: building search indexes stopped (${(error as Error).message}); searches scan until a later start builds them`);
     return false;
   });
-  return { built: built.then(() => undefined), trigram: built.then((all) => trigram && all) };
+  const stop = async () => {
+    stopped = true;
+    await client.end().catch(() => undefined); // the server cancels the build; it leaves an invalid index, rebuilt next time
+    await built;
+  };
+  return { built: built.then(() => undefined), trigram: built.then((all) => trigram && all), stop };
 }
 
 async function buildNow(pool: pg.Pool, statements: string[]): Promise<void> {
@@ -93,28 +104,26 @@ async function buildNow(pool: pg.Pool, statements: string[]): Promise<void> {
   }
 }
 
-/** Resolves true when this instance built every missing index, false when another instance is at it. */
-async function buildConcurrently(pool: pg.Pool, missing: readonly { name: string; on: string }[], log: (message: string) => void): Promise<boolean> {
-  const client = await pool.connect();
+/**
+ * Resolves true when this instance built every missing index, false when another instance is at
+ * it. On a connection of its own: a build takes minutes on a large table, longer than the
+ * pool's statement and read timeouts allow.
+ */
+async function buildConcurrently(client: pg.Client, pool: pg.Pool, missing: readonly { name: string; on: string }[], log: (message: string) => void): Promise<boolean> {
+  await client.connect();
   try {
     const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [BUILD_LOCK_KEY]);
-    if (!rows[0]?.locked) return false;
-    try {
-      await client.query('SET statement_timeout = 0'); // minutes on a large table
-      for (const index of missing) {
-        if ((await validIndexes(pool)).has(index.name)) continue;
-        log(`postgres: building search index ${index.name} (appends go on meanwhile; searches are slower until it is built)`);
-        const started = Date.now();
-        await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${index.name}`); // an invalid one a failed build left
-        await client.query(`CREATE INDEX CONCURRENTLY ${index.name} ON captures ${index.on}`);
-        log(`postgres: search index ${index.name} built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      }
-      return true;
-    } finally {
-      await client.query('RESET statement_timeout').catch(() => undefined);
-      await client.query('SELECT pg_advisory_unlock($1)', [BUILD_LOCK_KEY]).catch(() => undefined);
+    if (!rows[0]?.locked) return false; // released with the session
+    for (const index of missing) {
+      if ((await validIndexes(pool)).has(index.name)) continue;
+      log(`postgres: building search index ${index.name} (appends go on meanwhile; searches are slower until it is built)`);
+      const started = Date.now();
+      await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${index.name}`); // an invalid one a failed build left
+      await client.query(`CREATE INDEX CONCURRENTLY ${index.name} ON captures ${index.on}`);
+      log(`postgres: search index ${index.name} built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
+    return true;
   } finally {
-    client.release();
+    await client.end().catch(() => undefined);
   }
 }
