@@ -76,18 +76,31 @@ export function SearchBox({ value, onChange, problem, context, inputRef }: Props
         <button type="button" className="search__clear" aria-label="Clear search" onMouseDown={(e) => e.preventDefault()}
           onClick={() => { onChange(''); inputRef.current?.focus(); }}>×</button>
       ) : <span className="kbd" aria-hidden="true">/</span>}
-      {hints.length > 0 && (
-        <ul className="search-hints" role="listbox" id={listId} aria-label="Search hints">
-          {hints.map((hint, index) => (
-            <li key={hint.label} id={`${listId}-${index}`} role="option" aria-selected={index === active} className="search-hints__item"
-              onMouseDown={(e) => e.preventDefault()} onClick={() => pick(hint)} onMouseEnter={() => setActive(index)}>
-              <code>{hint.label}</code>
-              {hint.description && <span className="search-hints__what">{hint.description}</span>}
-            </li>
-          ))}
-        </ul>
-      )}
+      {hints.length > 0 && <HintList id={listId} hints={hints} active={active} onPick={pick} onHover={setActive} />}
     </div>
+  );
+}
+
+interface HintListProps {
+  id: string;
+  hints: QueryHint[];
+  active: number;
+  onPick: (hint: QueryHint) => void;
+  onHover: (index: number) => void;
+}
+
+/** The hints under the box; clicking one keeps the focus in the box. */
+function HintList({ id, hints, active, onPick, onHover }: HintListProps) {
+  return (
+    <ul className="search-hints" role="listbox" id={id} aria-label="Search hints">
+      {hints.map((hint, index) => (
+        <li key={hint.label} id={`${id}-${index}`} role="option" aria-selected={index === active} className="search-hints__item"
+          onMouseDown={(e) => e.preventDefault()} onClick={() => onPick(hint)} onMouseEnter={() => onHover(index)}>
+          <code>{hint.label}</code>
+          {hint.description && <span className="search-hints__what">{hint.description}</span>}
+        </li>
+      ))}
+    </ul>
   );
 }
 
