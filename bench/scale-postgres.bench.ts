@@ -2,7 +2,9 @@
 // 1 KiB of JSON (varied words) in a throwaway cluster, in SQL, then prints p50/p99 of the first
 // page and of each query kind through PostgresStore.list, the plans of word searches, and what
 // the setup cost. `npm run bench -- scale` (heavy: runs only when named).
-// BENCH_SCALE_CAPTURES (default 1,000,000) and BENCH_SCALE_RUNS (default 30) change the sizes.
+// BENCH_SCALE_CAPTURES (default 1,000,000) and BENCH_SCALE_RUNS (default 30) change the sizes;
+// BENCH_SCALE_KEEP=1 keeps the filled cluster running and prints its URL, which
+// BENCH_SCALE_URL=… then measures again without filling (the fill and its indexes take long).
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { buildEndpoint } from '../server/api/endpoint-config';
@@ -11,7 +13,7 @@ import { PostgresStore } from '../server/store/postgres/postgres-store';
 import { SearchBackfill } from '../server/store/postgres/search-backfill';
 import { searchColumns } from '../server/store/postgres/search-columns';
 import { parseQuery } from '../shared/query';
-import { postgresMissingReason, startTestPostgres } from '../test/support/postgres';
+import { postgresMissingReason, startTestPostgres, type TestPostgres } from '../test/support/postgres';
 import { EVENTS, fillRange, NEEDLE, STEP_MS, T0, vocabulary } from './support/scale-fill';
 
 export const heavy = true;
@@ -35,33 +37,43 @@ export default async function scalePostgres(): Promise<void> {
     console.log(`skipped: ${missing}`);
     return;
   }
-  const started = performance.now();
-  const server = await startTestPostgres();
+  const reuse = process.env.BENCH_SCALE_URL;
+  const server = reuse ? null : await startTestPostgres();
   let store: PostgresStore | undefined;
   try {
-    const admin = new pg.Client({ connectionString: server.url });
-    await admin.connect();
-    await admin.query("ALTER SYSTEM SET max_wal_size = '16GB'");
-    await admin.query("ALTER SYSTEM SET checkpoint_timeout = '30min'");
-    await admin.query('SELECT pg_reload_conf()');
-    await admin.end();
-    const url = await server.createDatabase('scale');
+    const url = reuse ?? (await setUp(server as TestPostgres));
     store = await PostgresStore.open({ connectionString: url, max: 4, backfill: false });
-    console.log(`trigram index available: ${await store.searchIndexes.trigram}`);
-    await store.createEndpoint(buildEndpoint(ENDPOINT, { retention: { maxCaptures: 1_000_000 } }, T0));
-    // Filling and building take minutes a statement: a pool without the store's timeouts.
-    const bulk = new pg.Pool({ connectionString: url, max: 2 });
-    const setup = await fill(bulk).finally(() => bulk.end());
-    console.log(`setup: cluster + schema ${seconds(setup.schemaAt - started)}, fill ${N.toLocaleString('en-US')} captures ${seconds(setup.fill)}, indexes ${seconds(setup.indexes)} (trigram ${seconds(setup.trigram)}), vacuum analyze ${seconds(setup.vacuum)}; total ${seconds(performance.now() - started)}`);
     await sizes(store.db.pool);
     await sanity(store);
     await measure(store);
     await plans(store);
-    await upgradeCosts(store);
+    if (!reuse) await upgradeCosts(store); // it changes rows: not on a database kept for more runs
   } finally {
     await store?.close();
-    await server.dispose();
+    if (server && process.env.BENCH_SCALE_KEEP === '1') console.log(`\nkept: BENCH_SCALE_URL=${server.url.replace(/\/postgres$/, '/scale')} (stop it with pg_ctl; see its data_directory)`);
+    else await server?.dispose();
   }
+}
+
+/** A filled database in a fresh cluster; resolves to its URL. */
+async function setUp(server: TestPostgres): Promise<string> {
+  const started = performance.now();
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query("ALTER SYSTEM SET max_wal_size = '16GB'");
+  await admin.query("ALTER SYSTEM SET checkpoint_timeout = '30min'");
+  await admin.query('SELECT pg_reload_conf()');
+  await admin.end();
+  const url = await server.createDatabase('scale');
+  const store = await PostgresStore.open({ connectionString: url, max: 2, backfill: false });
+  console.log(`trigram index available: ${await store.searchIndexes.trigram}`);
+  await store.createEndpoint(buildEndpoint(ENDPOINT, { retention: { maxCaptures: 1_000_000 } }, T0));
+  await store.close();
+  // Filling and building take minutes a statement: a pool without the store's timeouts.
+  const bulk = new pg.Pool({ connectionString: url, max: 2 });
+  const setup = await fill(bulk).finally(() => bulk.end());
+  console.log(`setup: cluster + schema ${seconds(setup.schemaAt - started)}, fill ${N.toLocaleString('en-US')} captures ${seconds(setup.fill)}, indexes ${seconds(setup.indexes)} (trigram ${seconds(setup.trigram)}), vacuum analyze ${seconds(setup.vacuum)}; total ${seconds(performance.now() - started)}`);
+  return url;
 }
 
 /** Drops the indexes a bulk load would maintain row by row, fills, builds them back in bulk. */
@@ -177,16 +189,21 @@ async function measure(store: PostgresStore): Promise<void> {
       const q = make(Math.max(0, run));
       if (run === 0 && q !== null && process.env.BENCH_SCALE_PLANS) await showPlan(store, q);
       const at = performance.now();
-      const page = await store.list(ENDPOINT, { limit: PAGE, ...(q !== null && { query: parseQuery(q) }) });
+      const page = await store.list(ENDPOINT, { limit: PAGE, ...(q !== null && { query: parseQuery(q) }) }).catch((error: Error) => error);
       const ms = performance.now() - at;
+      if (page instanceof Error) {
+        console.log(`${label.padEnd(44)} failed after ${ms.toFixed(0)} ms: ${page.message}`);
+        break;
+      }
       if (run < 0) continue;
       times.push(ms);
       found += page.items.length;
       if (page.matched !== undefined) counted += 1;
     }
+    if (times.length === 0) continue;
     times.sort((a, b) => a - b);
     const p = (q: number) => (times[Math.min(times.length - 1, Math.floor(q * times.length))] as number).toFixed(1);
-    console.log(`${label.padEnd(44)} ${p(0.5).padStart(8)} ${p(0.99).padStart(8)}  ${(found / RUNS).toFixed(1)} / ${counted}/${RUNS} counted`);
+    console.log(`${label.padEnd(44)} ${p(0.5).padStart(8)} ${p(0.99).padStart(8)}  ${(found / times.length).toFixed(1)} / ${counted}/${times.length} counted`);
   }
 }
 

@@ -183,6 +183,15 @@ export function runStoreQueryCases(ctx: StoreContext, test: Case): void {
     expect(await search(ctx.store, 'lit', 'event:x_y')).toEqual([pct]);
     expect(await search(ctx.store, 'lit', "delivery:d%1'")).toEqual([pct]);
     expect(await search(ctx.store, 'lit', 'delivery:d_1')).toEqual([]);
+    // Values longer than what an index keeps of them are still compared whole.
+    const long = `/${'x'.repeat(240)}/end`;
+    const longId = (await ctx.store.append(delivery('lit', { path: long, eventType: `e.${'y'.repeat(240)}` }))).id;
+    expect(await search(ctx.store, 'lit', `path:${long}`)).toEqual([longId]);
+    expect(await search(ctx.store, 'lit', `path:${long.slice(0, 200)}`)).toEqual([]);
+    expect(await search(ctx.store, 'lit', `path:${long.slice(0, 210)}*`)).toEqual([longId]);
+    expect(await search(ctx.store, 'lit', `path:${long.slice(0, 150)}*/end`)).toEqual([longId]);
+    expect(await search(ctx.store, 'lit', `path:${long.slice(0, 150)}*/nope`)).toEqual([]);
+    expect(await search(ctx.store, 'lit', `event:E.${'Y'.repeat(240)}`)).toEqual([longId]);
   });
 
   test('query: an unknown endpoint is a NotFoundError', async () => {

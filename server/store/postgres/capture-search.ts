@@ -7,8 +7,10 @@ import { summaryFromRow, SUMMARY_COLUMNS, type SummaryRow } from './capture-rows
 import type { Database } from './database';
 import { queryCondition } from './query-sql';
 
-/** Longest a count of the matches may take before the page goes without `matched`, ms. */
-const COUNT_BUDGET_MS = 40;
+/** Matches the planner may expect for `matched` to be counted (an index range that size counts in milliseconds). */
+const COUNT_ESTIMATE_MAX = 5_000;
+/** Longest a count may take all the same before the page goes without `matched`, ms. */
+const COUNT_BUDGET_MS = 50;
 
 export interface SearchPage {
   items: CaptureSummary[];
@@ -40,13 +42,14 @@ export function searchStatement(endpointId: string, query: CaptureQuery, limit: 
  * Rows with search columns are decided by SQL (query-sql.ts) and their indexes; rows stored
  * before migration 0003 that the backfill has not reached yet are decided by the reference scan,
  * and the two are merged by id — so the answer is the same whatever the backfill has done.
- * `matched` is given when it is cheap: the whole answer fits the page, or a count finishes
- * within COUNT_BUDGET_MS (in the same snapshot as the page).
+ * `matched` is given when it is cheap: the whole answer fits the page, or the planner expects
+ * at most COUNT_ESTIMATE_MAX matches and the count finishes within COUNT_BUDGET_MS (in the
+ * same snapshot as the page).
  */
 export async function searchCaptures(db: Database, source: UnsearchableSource, endpointId: string, query: CaptureQuery, limit: number, before: string | undefined): Promise<SearchPage> {
   const statement = searchStatement(endpointId, query, limit, before);
   const counted = queryCondition(query, 2);
-  const countSql = `SELECT count(*)::integer AS n FROM captures WHERE endpoint_id = $1 AND search_version IS NOT NULL AND ${counted.sql}`;
+  const matchesSql = `FROM captures WHERE endpoint_id = $1 AND search_version IS NOT NULL AND ${counted.sql}`;
   // One snapshot for everything: a row the backfill fills meanwhile is seen on exactly one side.
   return db.transaction(async (client) => {
     await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
@@ -62,7 +65,7 @@ export async function searchCaptures(db: Database, source: UnsearchableSource, e
     const nextBefore = more ? (items[items.length - 1] as CaptureSummary).id : null;
     let matched: number | undefined;
     if (before === undefined && !more) matched = items.length;
-    else if (before === undefined && !pending) matched = await boundedCount(client, countSql, [endpointId, ...counted.params]);
+    else if (before === undefined && !pending) matched = await cheapCount(client, matchesSql, [endpointId, ...counted.params]);
     return { items, nextBefore, ...(matched !== undefined && { matched }) };
   });
 }
@@ -74,14 +77,16 @@ async function hasUnsearchable(client: pg.PoolClient, endpointId: string): Promi
   return rows[0]?.pending ?? false;
 }
 
-/** The count of the matches, or undefined when it takes longer than the budget (it is then cancelled). */
-async function boundedCount(client: pg.PoolClient, sql: string, params: unknown[]): Promise<number | undefined> {
+/** The number of matches, or undefined when the planner expects many or counting takes longer than the budget. */
+async function cheapCount(client: pg.PoolClient, from: string, params: unknown[]): Promise<number | undefined> {
+  const { rows: plan } = await client.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(`EXPLAIN (FORMAT JSON) SELECT 1 ${from}`, params);
+  if ((plan[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? Infinity) > COUNT_ESTIMATE_MAX) return undefined;
   await client.query(`SET LOCAL statement_timeout = ${COUNT_BUDGET_MS}`);
   try {
-    const { rows } = await client.query<{ n: number }>(sql, params);
+    const { rows } = await client.query<{ n: number }>(`SELECT count(*)::integer AS n ${from}`, params);
     return rows[0]?.n;
   } catch (error) {
-    if ((error as { code?: string }).code === '57014') return undefined; // cancelled: not cheap
+    if ((error as { code?: string }).code === '57014') return undefined; // cancelled: not cheap after all
     throw error;
   }
 }

@@ -30,13 +30,22 @@ export function globToLike(pattern: string): string {
 
 type Param = (value: unknown) => string;
 
-/** A column against a glob: equality when there is no `*`; else LIKE, narrowed by the literal prefix on the indexed left(column, 200). */
+/**
+ * A column against a glob, on the b-tree of left(column, 200). One condition when the prefix
+ * decides alone — an exact value under 200 characters, or `prefix*` — so the planner estimates
+ * it once (two correlated conditions would make it think far fewer rows match, and pick a range
+ * scan and a sort over a walk along ids). Other globs narrow by their literal prefix, then
+ * compare the whole value.
+ */
 function globOn(column: string, pattern: string, p: Param): string {
   const star = pattern.indexOf('*');
   const indexed = `left(${column}, ${PREFIX})`;
-  if (star === -1) return `${indexed} = ${p(pattern.slice(0, PREFIX))} AND ${column} = ${p(pattern)}`;
-  const prefix = pattern.slice(0, Math.min(star, PREFIX));
-  const narrow = prefix === '' ? '' : `${indexed} LIKE ${p(`${escapeLike(prefix)}%`)} AND `;
+  if (star === -1) {
+    return pattern.length < PREFIX ? `${indexed} = ${p(pattern)}` : `${indexed} = ${p(pattern.slice(0, PREFIX))} AND ${column} = ${p(pattern)}`;
+  }
+  const prefix = pattern.slice(0, star);
+  if (star === pattern.length - 1 && prefix.length <= PREFIX) return `${indexed} LIKE ${p(`${escapeLike(prefix)}%`)}`;
+  const narrow = prefix === '' ? '' : `${indexed} LIKE ${p(`${escapeLike(prefix.slice(0, PREFIX))}%`)} AND `;
   return `${narrow}${column} LIKE ${p(globToLike(pattern))}`;
 }
 
