@@ -167,6 +167,7 @@ async function kinds(store: PostgresStore): Promise<[string, (run: number) => st
     ['status:5xx (3%)', () => 'status:5xx'],
     [`after: before: (a 1 h window, ${share(1800)})`, () => { const at = T0 + pick(N) * STEP_MS; return `after:${iso(at)} before:${iso(at + 3_600_000)}`; }],
     [`after:-1d (the newest ${share(43_200)})`, () => `after:${iso(end - 86_400_000)}`],
+    [`before:<first day> (the oldest ${share(43_200)})`, () => `before:${iso(T0 + 86_400_000)}`],
     ['header:x-request-id=<id> (1 match)', () => `header:x-request-id=req-${pick(N)}`],
     ['header:x-event-type=<type> (2.5%)', (run) => `header:x-event-type=${EVENTS[(run * 7) % EVENTS.length]}`],
     [`body word in 1 capture (${NEEDLE})`, () => NEEDLE],

@@ -8,17 +8,22 @@ import type pg from 'pg';
 export const EVENTS = Array.from({ length: 40 }, (_, i) =>
   `${['message', 'invoice', 'customer', 'order', 'conversation'][i % 5]}.${['created', 'updated', 'read', 'delivered', 'paid', 'failed', 'closed', 'deleted'][Math.floor(i / 5)]}`);
 
-const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'su', 'ra', 'to', 'vi', 'ze', 'po', 'qua', 'bri', 'sto', 'fle', 'gra', 'dun', 'mel', 'tor', 'vin', 'zap'];
+const CONSONANTS = ['b', 'c', 'd', 'f', 'g', 'h', 'j', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'w', 'z', 'br', 'ch', 'cl', 'dr', 'gr', 'st', 'th'];
+const SYLLABLES = CONSONANTS.flatMap((c) => ['a', 'e', 'i', 'o', 'u', 'ai'].map((v) => `${c}${v}`)); // 150
 const WORDS = 6000;
 
-/** 6,000 pronounceable words (3 syllables of 20): each appears in about 0.5% of bodies. */
+/**
+ * 6,000 pronounceable words of 2 or 3 syllables from 150 (each in about 0.5% of bodies), their
+ * letters spread like a language's rather than drawn from a handful of syllables, so that
+ * trigrams are as selective as in real text.
+ */
 export function vocabulary(): string[] {
-  return Array.from({ length: WORDS }, (_, i) => `${SYLLABLES[i % 20]}${SYLLABLES[Math.floor(i / 20) % 20]}${SYLLABLES[Math.floor(i / 400) % 20]}`);
+  return Array.from({ length: WORDS }, (_, h) => `${SYLLABLES[h % 150]}${SYLLABLES[Math.floor(h / 150)]}${h % 3 === 0 ? SYLLABLES[(h * 31) % 150] : ''}`);
 }
 
 /** vocabulary()[h] in SQL, for h in 0…5999. */
 const SYL = `(ARRAY[${SYLLABLES.map((x) => `'${x}'`).join(', ')}])`;
-const wordSql = (h: string) => `${SYL}[1 + ${h} % 20] || ${SYL}[1 + (${h} / 20) % 20] || ${SYL}[1 + (${h} / 400) % 20]`;
+const wordSql = (h: string) => `${SYL}[1 + ${h} % 150] || ${SYL}[1 + ${h} / 150] || CASE WHEN ${h} % 3 = 0 THEN ${SYL}[1 + (${h} * 31) % 150] ELSE '' END`;
 
 /** The body word only one capture holds (an old one, far outside any loaded window). */
 export const NEEDLE = 'quokkaroo';

@@ -39,13 +39,13 @@ export function appendArrays(captures: NewCapture[], newIdSuffix: () => string):
 /** Columns of a full capture row, in the order of `insertValues`. */
 export const INSERT_COLUMNS = [
   'id', 'endpoint_id', 'received_at', 'delivery_id', 'meta', 'headers', 'body', 'meta_sum', 'body_sum',
-  'search_version', 'method', 'status', 'sig', 'schema_status', 'event_type', 'path', 'peer', 'is_duplicate',
+  'search_version', 'method', 'status', 'sig', 'schema_status', 'event_type', 'event_type_whole', 'path', 'path_whole', 'peer', 'is_duplicate',
   'is_rejected', 'tags', 'header_lines', 'search_text',
 ].join(', ');
 
-/** `$1, …, $22`, optionally shifted: the placeholders for one row of INSERT_COLUMNS. */
+/** `$1, …, $24`, optionally shifted: the placeholders for one row of INSERT_COLUMNS. */
 export function insertPlaceholders(offset = 0): string {
-  return Array.from({ length: 22 }, (_, i) => `$${offset + i + 1}`).join(', ');
+  return Array.from({ length: 24 }, (_, i) => `$${offset + i + 1}`).join(', ');
 }
 
 /** Values of a full capture row whose id is known (imports keep ids). */
@@ -56,6 +56,6 @@ export function insertValues(capture: StoredCapture, endpointId: string = captur
   return [
     capture.id, endpointId, capture.receivedAt, deliveryIdColumn(capture.deliveryId), meta, headersJson, capture.body,
     sealed(capture.id, metaDigest(endpointId, meta)), sealed(capture.id, bodyDigest(headersJson, capture.body)),
-    s.version, s.method, s.status, s.sig, s.schema, s.event, s.path, s.peer, s.duplicate, s.rejected, s.tags, s.headers, s.text,
+    s.version, s.method, s.status, s.sig, s.schema, s.event, s.eventWhole, s.path, s.pathWhole, s.peer, s.duplicate, s.rejected, s.tags, s.headers, s.text,
   ];
 }

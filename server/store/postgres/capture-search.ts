@@ -29,11 +29,25 @@ export interface UnsearchableSource {
  */
 export function searchStatement(endpointId: string, query: CaptureQuery, limit: number, before: string | undefined): { text: string; values: unknown[] } {
   const condition = queryCondition(query, 4);
+  const values = [endpointId, before ?? null, limit + 1, ...condition.params];
+  // Time terms: the ids the time range spans bound the walk along ids. The planner assumes
+  // matches are spread evenly, so for an old range it would walk from the newest capture
+  // through everything after it; min/max come from the time index, whatever ids the rows got.
+  const timeTerms = query.terms.filter((term) => term.field === 'after' || term.field === 'before');
+  let span = '';
+  let bounds = '';
+  if (timeTerms.length > 0) {
+    const time = queryCondition({ text: query.text, terms: timeTerms }, 4 + condition.params.length);
+    values.push(...time.params);
+    span = `WITH span AS MATERIALIZED (SELECT min(id) AS lo, max(id) AS hi FROM captures
+      WHERE endpoint_id = $1 AND search_version IS NOT NULL AND ${time.sql}) `;
+    bounds = 'AND id >= (SELECT lo FROM span) AND id <= (SELECT hi FROM span) ';
+  }
   return {
-    text: `SELECT ${SUMMARY_COLUMNS} FROM captures
-      WHERE endpoint_id = $1 AND search_version IS NOT NULL AND ($2::text IS NULL OR id < $2) AND ${condition.sql}
+    text: `${span}SELECT ${SUMMARY_COLUMNS} FROM captures
+      WHERE endpoint_id = $1 AND search_version IS NOT NULL AND ($2::text IS NULL OR id < $2) ${bounds}AND ${condition.sql}
       ORDER BY id DESC LIMIT $3`,
-    values: [endpointId, before ?? null, limit + 1, ...condition.params],
+    values,
   };
 }
 

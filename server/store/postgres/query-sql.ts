@@ -1,5 +1,5 @@
 import type { CaptureQuery, QueryTerm } from '../../../shared/query';
-import { headerLine, storableText, tagOf } from './search-columns';
+import { CUT, headerLine, storableText, tagOf } from './search-columns';
 
 /**
  * The query language (shared/query.ts) as a SQL condition over the search columns of migration
@@ -15,9 +15,6 @@ export interface SqlCondition {
   params: unknown[];
 }
 
-/** Same as b-tree expressions of migration 0003: the indexed prefix of a long text. */
-const PREFIX = 200; // characters
-
 /** A LIKE pattern matching `text` literally. */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
@@ -31,22 +28,21 @@ export function globToLike(pattern: string): string {
 type Param = (value: unknown) => string;
 
 /**
- * A column against a glob, on the b-tree of left(column, 200). One condition when the prefix
- * decides alone — an exact value under 200 characters, or `prefix*` — so the planner estimates
- * it once (two correlated conditions would make it think far fewer rows match, and pick a range
- * scan and a sort over a walk along ids). Other globs narrow by their literal prefix, then
- * compare the whole value.
+ * A glob on a column kept cut at CUT characters (`whole` holds the value when it is longer).
+ * One plain condition on the column when the cut value decides alone — an exact value shorter
+ * than CUT, or `prefix*` — so the planner estimates it from the column's statistics; other
+ * globs narrow by their literal prefix, then compare the whole value.
  */
-function globOn(column: string, pattern: string, p: Param): string {
+function globOn(column: string, whole: string, pattern: string, p: Param): string {
   const star = pattern.indexOf('*');
-  const indexed = `left(${column}, ${PREFIX})`;
+  const full = `coalesce(${whole}, ${column})`;
   if (star === -1) {
-    return pattern.length < PREFIX ? `${indexed} = ${p(pattern)}` : `${indexed} = ${p(pattern.slice(0, PREFIX))} AND ${column} = ${p(pattern)}`;
+    return pattern.length < CUT ? `${column} = ${p(pattern)}` : `${column} = ${p(pattern.slice(0, CUT))} AND ${full} = ${p(pattern)}`;
   }
   const prefix = pattern.slice(0, star);
-  if (star === pattern.length - 1 && prefix.length <= PREFIX) return `${indexed} LIKE ${p(`${escapeLike(prefix)}%`)}`;
-  const narrow = prefix === '' ? '' : `${indexed} LIKE ${p(`${escapeLike(prefix.slice(0, PREFIX))}%`)} AND `;
-  return `${narrow}${column} LIKE ${p(globToLike(pattern))}`;
+  if (star === pattern.length - 1 && prefix.length <= CUT) return `${column} LIKE ${p(`${escapeLike(prefix)}%`)}`;
+  const narrow = prefix === '' ? '' : `${column} LIKE ${p(`${escapeLike(prefix.slice(0, CUT))}%`)} AND `;
+  return `${narrow}${full} LIKE ${p(globToLike(pattern))}`;
 }
 
 /** A value with forms (delivery id, peer): any form matching the glob. Exact values go through the tags index first. */
@@ -79,9 +75,9 @@ function termSql(term: QueryTerm, p: Param): string {
     case 'schema':
       return `schema_status = ${p(term.value)}`;
     case 'event':
-      return globOn('event_type', storableText(term.pattern.toLowerCase()), p);
+      return globOn('event_type', 'event_type_whole', storableText(term.pattern.toLowerCase()), p);
     case 'path':
-      return globOn('path', storableText(term.pattern), p);
+      return globOn('path', 'path_whole', storableText(term.pattern), p);
     case 'delivery':
       return formsOn('d', deliveryForms, storableText(term.pattern), p);
     case 'peer':

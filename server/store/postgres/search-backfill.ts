@@ -136,7 +136,8 @@ export class SearchBackfill {
     await client.query(
       `UPDATE captures c SET meta_sum = u.meta_sum, body_sum = u.body_sum,
               search_version = (u.s->>'version')::smallint, method = u.s->>'method', status = (u.s->>'status')::integer,
-              sig = u.s->>'sig', schema_status = u.s->>'schema', event_type = u.s->>'event', path = u.s->>'path', peer = u.s->>'peer',
+              sig = u.s->>'sig', schema_status = u.s->>'schema', event_type = u.s->>'event', event_type_whole = u.s->>'eventWhole',
+              path = u.s->>'path', path_whole = u.s->>'pathWhole', peer = u.s->>'peer',
               is_duplicate = (u.s->>'duplicate')::boolean, is_rejected = (u.s->>'rejected')::boolean,
               tags = ARRAY(SELECT jsonb_array_elements_text(u.s->'tags')),
               header_lines = ARRAY(SELECT jsonb_array_elements_text(u.s->'headers')), search_text = u.s->>'text'

@@ -9,6 +9,9 @@ import { captureSearchText } from '../query-scan';
  */
 export const SEARCH_VERSION = 1;
 
+/** Event types and paths are kept for b-trees cut at this length (and whole beside when longer). */
+export const CUT = 200; // characters
+
 /** Longest exact-match key kept whole in `tags`; a longer one is cut and ends with its hash. */
 const MAX_TAG = 400; // characters
 
@@ -24,10 +27,14 @@ export interface SearchColumns {
   status: number;
   sig: string;
   schema: string;
-  /** Lower-cased; null when nothing names the event. */
+  /** Lower-cased, cut at CUT characters; null when nothing names the event. */
   event: string | null;
-  /** '/' for the bare endpoint URL, as `path:` sees it. */
+  /** The whole lower-cased event type when it is longer than CUT, else null. */
+  eventWhole: string | null;
+  /** '/' for the bare endpoint URL, as `path:` sees it; cut at CUT characters. */
   path: string;
+  /** The whole path when it is longer than CUT, else null. */
+  pathWhole: string | null;
   peer: string;
   duplicate: boolean;
   rejected: boolean;
@@ -69,14 +76,18 @@ export function searchColumns(capture: Omit<CaptureSummary, 'id'> & { headers: H
     tags.add(tagOf('h', `${name.toLowerCase()}=${value.toLowerCase()}`));
     headers.push(headerLine(name, value));
   }
+  const event = capture.eventType === null ? null : storableText(capture.eventType.toLowerCase());
+  const path = storableText(capture.path === '' ? '/' : capture.path);
   return {
     version: SEARCH_VERSION,
     method: storableText(capture.method.toUpperCase().slice(0, 32)),
     status: capture.reply.status,
     sig: capture.verdicts.signature.status,
     schema: capture.verdicts.schema.status,
-    event: capture.eventType === null ? null : storableText(capture.eventType.toLowerCase()),
-    path: storableText(capture.path === '' ? '/' : capture.path),
+    event: event === null ? null : event.slice(0, CUT),
+    eventWhole: event !== null && event.length > CUT ? event : null,
+    path: path.slice(0, CUT),
+    pathWhole: path.length > CUT ? path : null,
     peer: storableText(capture.peer),
     duplicate: capture.duplicateOf !== null,
     rejected: capture.reply.rejected !== undefined,

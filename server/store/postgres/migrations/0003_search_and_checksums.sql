@@ -12,8 +12,13 @@ ALTER TABLE captures
   ADD COLUMN status        integer,            -- the reply Hookscope gave (status:)
   ADD COLUMN sig           text COLLATE "C",   -- signature verdict status (sig:)
   ADD COLUMN schema_status text COLLATE "C",   -- schema verdict status (schema:)
-  ADD COLUMN event_type    text COLLATE "C",   -- lower-cased; event: globs are case-insensitive
-  ADD COLUMN path          text COLLATE "C",   -- '/' for the bare endpoint URL (path:)
+  -- Event type (lower-cased: event: globs are case-insensitive) and path ('/' for the bare
+  -- endpoint URL), cut at 200 characters so b-trees can hold them; the whole value is kept
+  -- beside only when it is longer, and queries compare it then.
+  ADD COLUMN event_type    text COLLATE "C",
+  ADD COLUMN event_type_whole text COLLATE "C",
+  ADD COLUMN path          text COLLATE "C",
+  ADD COLUMN path_whole    text COLLATE "C",
   ADD COLUMN peer          text COLLATE "C",   -- peer: globs (exact peers go through tags)
   ADD COLUMN is_duplicate  boolean,
   ADD COLUMN is_rejected   boolean,
@@ -71,13 +76,13 @@ BEGIN
     v_ids := v_ids || (hookscope_base36(v_ms, 9) || hookscope_base36(v_counter, 4) || p_suffixes[i]);
   END LOOP;
   INSERT INTO captures (id, endpoint_id, received_at, delivery_id, meta, headers, body, meta_sum, body_sum,
-                        search_version, method, status, sig, schema_status, event_type, path, peer, is_duplicate,
-                        is_rejected, tags, header_lines, search_text)
+                        search_version, method, status, sig, schema_status, event_type, event_type_whole, path,
+                        path_whole, peer, is_duplicate, is_rejected, tags, header_lines, search_text)
     SELECT u.id, p_endpoint, u.received_at, u.delivery_id, u.meta, u.headers, u.body,
            sha256(convert_to(u.id || E'\n', 'UTF8') || u.meta_digest),
            sha256(convert_to(u.id || E'\n', 'UTF8') || u.body_digest),
            (u.s->>'version')::smallint, u.s->>'method', (u.s->>'status')::integer, u.s->>'sig', u.s->>'schema',
-           u.s->>'event', u.s->>'path', u.s->>'peer', (u.s->>'duplicate')::boolean, (u.s->>'rejected')::boolean,
+           u.s->>'event', u.s->>'eventWhole', u.s->>'path', u.s->>'pathWhole', u.s->>'peer', (u.s->>'duplicate')::boolean, (u.s->>'rejected')::boolean,
            ARRAY(SELECT jsonb_array_elements_text(u.s->'tags')),
            ARRAY(SELECT jsonb_array_elements_text(u.s->'headers')),
            u.s->>'text'
