@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { buildEndpoint } from '../server/api/endpoint-config';
-import { searchStatement } from '../server/store/postgres/capture-search';
+import { choosePlan, searchStatement } from '../server/store/postgres/capture-search';
 import { PostgresStore } from '../server/store/postgres/postgres-store';
 import { SearchBackfill } from '../server/store/postgres/search-backfill';
 import { searchColumns } from '../server/store/postgres/search-columns';
@@ -136,7 +136,7 @@ async function sanity(store: PostgresStore): Promise<void> {
     if (!capture) throw new Error(`capture ${n} missing`);
     const expected = searchColumns(capture);
     const { rows: stored } = await store.db.pool.query(
-      `SELECT method, status, sig, schema_status AS schema, event_type AS event, path, peer, is_duplicate AS duplicate, is_rejected AS rejected, tags, header_lines AS headers, search_text AS text
+      `SELECT method, status, sig, schema_status AS schema, event_type AS event, event_type_whole AS "eventWhole", path, path_whole AS "pathWhole", peer, is_duplicate AS duplicate, is_rejected AS rejected, tags, header_lines AS headers, search_text AS text
          FROM captures WHERE id = $1`, [capture.id]);
     const row = stored[0] as Record<string, unknown>;
     for (const [key, want] of Object.entries(expected)) {
@@ -210,8 +210,18 @@ async function measure(store: PostgresStore): Promise<void> {
 
 /** EXPLAIN ANALYZE of the page statement of a query: its nodes, the indexes it used, and its time. */
 async function showPlan(store: PostgresStore, q: string): Promise<void> {
-  const statement = searchStatement(ENDPOINT, parseQuery(q), PAGE, undefined);
-  const { rows } = await store.db.pool.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement.text}`, statement.values);
+  const query = parseQuery(q);
+  const statement = searchStatement(ENDPOINT, query, PAGE, undefined);
+  const client = await store.db.pool.connect();
+  let rows: { 'QUERY PLAN': unknown }[];
+  try {
+    await client.query('BEGIN');
+    await choosePlan(client, ENDPOINT, query); // as the store plans it
+    rows = (await client.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement.text}`, statement.values)).rows;
+  } finally {
+    await client.query('ROLLBACK');
+    client.release();
+  }
   const plan = JSON.stringify(rows[0]?.['QUERY PLAN']);
   const nodes = [...plan.matchAll(/"Node Type":"([^"]+)"/g)].map((m) => m[1]).join(' > ');
   const used = [...new Set([...plan.matchAll(/"Index Name":"([^"]+)"/g)].map((m) => m[1]))];

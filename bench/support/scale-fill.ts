@@ -8,22 +8,31 @@ import type pg from 'pg';
 export const EVENTS = Array.from({ length: 40 }, (_, i) =>
   `${['message', 'invoice', 'customer', 'order', 'conversation'][i % 5]}.${['created', 'updated', 'read', 'delivered', 'paid', 'failed', 'closed', 'deleted'][Math.floor(i / 5)]}`);
 
-const CONSONANTS = ['b', 'c', 'd', 'f', 'g', 'h', 'j', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'w', 'z', 'br', 'ch', 'cl', 'dr', 'gr', 'st', 'th'];
-const SYLLABLES = CONSONANTS.flatMap((c) => ['a', 'e', 'i', 'o', 'u', 'ai'].map((v) => `${c}${v}`)); // 150
 const WORDS = 6000;
 
 /**
- * 6,000 pronounceable words of 2 or 3 syllables from 150 (each in about 0.5% of bodies), their
- * letters spread like a language's rather than drawn from a handful of syllables, so that
- * trigrams are as selective as in real text.
+ * 6,000 words of 4 to 8 letters drawn from two scrambles of their index (each word in about
+ * 0.6% of bodies). Letters are spread evenly, so trigrams are about as selective as in real
+ * text (a vocabulary built from a few syllables would make every trigram common).
  */
 export function vocabulary(): string[] {
-  return Array.from({ length: WORDS }, (_, h) => `${SYLLABLES[h % 150]}${SYLLABLES[Math.floor(h / 150)]}${h % 3 === 0 ? SYLLABLES[(h * 31) % 150] : ''}`);
+  return Array.from({ length: WORDS }, (_, h) => {
+    const x = (h * 2654435761) % 4294967296;
+    const y = (h * 40503 + 12345) % 4294967296;
+    const digits = [x, x / 26, x / 676, x / 17576, x / 456976, x / 11881376, y, y / 26].map((v) => String.fromCharCode(97 + (Math.floor(v) % 26)));
+    return digits.slice(0, 4 + (h % 5)).join('');
+  });
 }
 
-/** vocabulary()[h] in SQL, for h in 0…5999. */
-const SYL = `(ARRAY[${SYLLABLES.map((x) => `'${x}'`).join(', ')}])`;
-const wordSql = (h: string) => `${SYL}[1 + ${h} % 150] || ${SYL}[1 + ${h} / 150] || CASE WHEN ${h} % 3 = 0 THEN ${SYL}[1 + (${h} * 31) % 150] ELSE '' END`;
+/** vocabulary()[h] in SQL, for h (a bigint) in 0…5999. */
+const wordSql = (h: string) => {
+  const x = `((${h} * 2654435761) % 4294967296)`;
+  const y = `((${h} * 40503 + 12345) % 4294967296)`;
+  const letter = (v: string) => `chr(97 + ((${v}) % 26)::integer)`;
+  const extra = (n: number, v: string) => `CASE WHEN ${h} % 5 >= ${n} THEN ${letter(v)} ELSE '' END`;
+  return `${letter(x)} || ${letter(`${x} / 26`)} || ${letter(`${x} / 676`)} || ${letter(`${x} / 17576`)} || ${extra(1, `${x} / 456976`)}
+    || ${extra(2, `${x} / 11881376`)} || ${extra(3, y)} || ${extra(4, `${y} / 26`)}`;
+};
 
 /** The body word only one capture holds (an old one, far outside any loaded window). */
 export const NEEDLE = 'quokkaroo';

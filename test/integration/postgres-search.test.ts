@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureListSchema } from '../../shared/capture';
 import { parseQuery } from '../../shared/query';
-import { searchStatement } from '../../server/store/postgres/capture-search';
+import { choosePlan, searchStatement } from '../../server/store/postgres/capture-search';
 import { PostgresStore } from '../../server/store/postgres/postgres-store';
 import { SearchBackfill } from '../../server/store/postgres/search-backfill';
 import { SEARCH_INDEXES } from '../../server/store/postgres/search-indexes';
@@ -54,6 +54,7 @@ async function indexesUsed(store: PostgresStore, endpointId: string, q: string):
   try {
     await client.query('BEGIN');
     await client.query('SET LOCAL enable_seqscan = off');
+    await choosePlan(client, endpointId, parseQuery(q)); // as the store plans it
     const { rows } = await client.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${statement.text}`, statement.values);
     return [...JSON.stringify(rows[0]?.['QUERY PLAN']).matchAll(/"Index Name":"([^"]+)"/g)].map((m) => m[1] as string);
   } finally {

@@ -7,8 +7,14 @@ import { summaryFromRow, SUMMARY_COLUMNS, type SummaryRow } from './capture-rows
 import type { Database } from './database';
 import { queryCondition } from './query-sql';
 
+/**
+ * Matches the planner may expect of a word or key search for its index to be used over a walk
+ * along ids (choosePlan): a bitmap of this many rows is read well within the 500 ms target at
+ * 1,000,000 captures, while a walk is only quick when matches are common and recent.
+ */
+const BITMAP_FIRST_MAX = 20_000;
 /** Matches the planner may expect for `matched` to be counted (an index range that size counts in milliseconds). */
-const COUNT_ESTIMATE_MAX = 5_000;
+const COUNT_ESTIMATE_MAX = 1_000;
 /** Longest a count may take all the same before the page goes without `matched`, ms. */
 const COUNT_BUDGET_MS = 50;
 
@@ -39,8 +45,10 @@ export function searchStatement(endpointId: string, query: CaptureQuery, limit: 
   if (timeTerms.length > 0) {
     const time = queryCondition({ text: query.text, terms: timeTerms }, 4 + condition.params.length);
     values.push(...time.params);
-    span = `WITH span AS MATERIALIZED (SELECT min(id) AS lo, max(id) AS hi FROM captures
-      WHERE endpoint_id = $1 AND search_version IS NOT NULL AND ${time.sql}) `;
+    // OFFSET 0 keeps min/max from becoming "walk the ids until one is in range" — the very walk
+    // this avoids; the range is read from the time index (which includes id) instead.
+    span = `WITH span AS MATERIALIZED (SELECT min(id) AS lo, max(id) AS hi FROM (SELECT id FROM captures
+      WHERE endpoint_id = $1 AND search_version IS NOT NULL AND ${time.sql} OFFSET 0) AS in_range) `;
     bounds = 'AND id >= (SELECT lo FROM span) AND id <= (SELECT hi FROM span) ';
   }
   return {
@@ -63,10 +71,11 @@ export function searchStatement(endpointId: string, query: CaptureQuery, limit: 
 export async function searchCaptures(db: Database, source: UnsearchableSource, endpointId: string, query: CaptureQuery, limit: number, before: string | undefined): Promise<SearchPage> {
   const statement = searchStatement(endpointId, query, limit, before);
   const counted = queryCondition(query, 2);
-  const matchesSql = `FROM captures WHERE endpoint_id = $1 AND search_version IS NOT NULL AND ${counted.sql}`;
+  const matches = { from: `FROM captures WHERE endpoint_id = $1 AND search_version IS NOT NULL AND ${counted.sql}`, params: [endpointId, ...counted.params] };
   // One snapshot for everything: a row the backfill fills meanwhile is seen on exactly one side.
   return db.transaction(async (client) => {
     await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    let estimate = await choosePlan(client, endpointId, query);
     const page = await client.query<SummaryRow>(statement.text, statement.values);
     let items = page.rows.map(summaryFromRow);
     const pending = await hasUnsearchable(client, endpointId);
@@ -79,7 +88,10 @@ export async function searchCaptures(db: Database, source: UnsearchableSource, e
     const nextBefore = more ? (items[items.length - 1] as CaptureSummary).id : null;
     let matched: number | undefined;
     if (before === undefined && !more) matched = items.length;
-    else if (before === undefined && !pending) matched = await cheapCount(client, matchesSql, [endpointId, ...counted.params]);
+    else if (before === undefined && !pending) {
+      estimate ??= await estimatedMatches(client, matches.from, matches.params);
+      if (estimate <= COUNT_ESTIMATE_MAX) matched = await boundedCount(client, matches.from, matches.params);
+    }
     return { items, nextBefore, ...(matched !== undefined && { matched }) };
   });
 }
@@ -91,10 +103,35 @@ async function hasUnsearchable(client: pg.PoolClient, endpointId: string): Promi
   return rows[0]?.pending ?? false;
 }
 
-/** The number of matches, or undefined when the planner expects many or counting takes longer than the budget. */
-async function cheapCount(client: pg.PoolClient, from: string, params: unknown[]): Promise<number | undefined> {
-  const { rows: plan } = await client.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(`EXPLAIN (FORMAT JSON) SELECT 1 ${from}`, params);
-  if ((plan[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? Infinity) > COUNT_ESTIMATE_MAX) return undefined;
+/**
+ * Terms whose matches the planner tends to take for common and spread evenly — words (trigram
+ * index) and exact keys (delivery ids, peers, headers: `tags`) — so it walks along ids through
+ * them, which is slow when they are rare or old. When a query has one and the planner expects
+ * at most BITMAP_FIRST_MAX matches, the walk is ruled out for this transaction and the indexes
+ * find every match at once. Resolves to the estimate (undefined when none was needed).
+ */
+export async function choosePlan(client: pg.PoolClient, endpointId: string, query: CaptureQuery): Promise<number | undefined> {
+  if (!query.terms.some(misjudged)) return undefined;
+  const condition = queryCondition(query, 2);
+  const estimate = await estimatedMatches(client, `FROM captures WHERE endpoint_id = $1 AND search_version IS NOT NULL AND ${condition.sql}`, [endpointId, ...condition.params]);
+  if (estimate <= BITMAP_FIRST_MAX) await client.query('SET LOCAL enable_indexscan = off');
+  return estimate;
+}
+
+function misjudged(term: CaptureQuery['terms'][number]): boolean {
+  if (term.negated) return false;
+  if (term.field === 'text' || term.field === 'header') return true;
+  return (term.field === 'delivery' || term.field === 'peer') && !term.pattern.includes('*');
+}
+
+/** How many rows the planner expects to match (planning only, about a millisecond). */
+async function estimatedMatches(client: pg.PoolClient, from: string, params: unknown[]): Promise<number> {
+  const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(`EXPLAIN (FORMAT JSON) SELECT 1 ${from}`, params);
+  return rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? Infinity;
+}
+
+/** The number of matches, or undefined when counting takes longer than the budget. */
+async function boundedCount(client: pg.PoolClient, from: string, params: unknown[]): Promise<number | undefined> {
   await client.query(`SET LOCAL statement_timeout = ${COUNT_BUDGET_MS}`);
   try {
     const { rows } = await client.query<{ n: number }>(`SELECT count(*)::integer AS n ${from}`, params);

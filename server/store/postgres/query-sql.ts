@@ -1,5 +1,5 @@
 import type { CaptureQuery, QueryTerm } from '../../../shared/query';
-import { CUT, headerLine, storableText, tagOf } from './search-columns';
+import { CUT, headerLine, storableText, tagIsWhole, tagOf } from './search-columns';
 
 /**
  * The query language (shared/query.ts) as a SQL condition over the search columns of migration
@@ -45,12 +45,20 @@ function globOn(column: string, whole: string, pattern: string, p: Param): strin
   return `${narrow}${full} LIKE ${p(globToLike(pattern))}`;
 }
 
-/** A value with forms (delivery id, peer): any form matching the glob. Exact values go through the tags index first. */
+/**
+ * A key of the `tags` GIN index. Alone when the key holds the whole value, so the planner
+ * estimates it from the array statistics; a key cut and hashed (a value over MAX_TAG) is
+ * confirmed on the row as well.
+ */
+function tagged(kind: 'd' | 'p' | 'h', value: string, confirm: () => string, p: Param): string {
+  const key = `tags @> ARRAY[${p(tagOf(kind, value))}::text]`;
+  return tagIsWhole(kind, value) ? key : `${key} AND ${confirm()}`;
+}
+
+/** A value with forms (delivery id, peer): any form matching the glob; an exact value by its key. */
 function formsOn(kind: 'd' | 'p', forms: (value: string) => string, pattern: string, p: Param): string {
-  const like = p(globToLike(pattern));
-  const recheck = forms(like);
-  if (pattern.includes('*')) return recheck;
-  return `tags @> ARRAY[${p(tagOf(kind, pattern))}::text] AND ${recheck}`;
+  if (pattern.includes('*')) return forms(p(globToLike(pattern)));
+  return tagged(kind, pattern, () => forms(p(globToLike(pattern))), p);
 }
 
 /** deliveryIdForms in SQL: the stored id, or what follows its `<source>:` prefix. */
@@ -89,11 +97,11 @@ function termSql(term: QueryTerm, p: Param): string {
     case 'before':
       return `received_at < ${p(term.at)}`;
     case 'header': {
-      const named = () => `tags @> ARRAY[${p(tagOf('h', term.name))}::text]`;
+      const named = () => tagged('h', term.name, () => `EXISTS (SELECT 1 FROM unnest(header_lines) AS h(line) WHERE h.line LIKE ${p(`${escapeLike(`${term.name}=`)}%`)})`, p);
       if (term.pattern === null) return named();
       if (!term.pattern.includes('*')) {
         const line = headerLine(term.name, term.pattern);
-        return `tags @> ARRAY[${p(tagOf('h', line))}::text] AND ${p(line)} = ANY (header_lines)`;
+        return tagged('h', line, () => `${p(line)} = ANY (header_lines)`, p);
       }
       const like = `${escapeLike(`${term.name}=`)}${globToLike(storableText(term.pattern.toLowerCase()))}`;
       return `${named()} AND EXISTS (SELECT 1 FROM unnest(header_lines) AS h(line) WHERE h.line LIKE ${p(like)})`;

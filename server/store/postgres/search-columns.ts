@@ -60,6 +60,11 @@ export function tagOf(kind: 'd' | 'p' | 'h', value: string): string {
   return `${whole.slice(0, MAX_TAG - 34)}#${createHash('sha256').update(whole).digest('hex').slice(0, 32)}`;
 }
 
+/** Whether tagOf keeps the value whole (else it is cut and ends with its hash). */
+export function tagIsWhole(kind: 'd' | 'p' | 'h', value: string): boolean {
+  return `${kind}:${storableText(value)}`.length <= MAX_TAG;
+}
+
 /** A header as `header:` terms compare it: `name=value`, lower-cased. */
 export function headerLine(name: string, value: string): string {
   return storableText(`${name.toLowerCase()}=${value.toLowerCase()}`);
