@@ -58,20 +58,20 @@ WITH r AS MATERIALIZED (
          '10.' || (n % 7) || '.' || (n % 250) || '.' || (n % 199 + 1) AS peer,
          'msg_' || substr(md5(n::text), 1, 16) AS delivery_suffix,
          hookscope_base36(${T0}::bigint + n * ${STEP_MS}, 9) || '0000' || substr(md5(n::text), 1, 7) AS id,
-         ARRAY(SELECT ${wordSql('h')} FROM generate_series(1, 40) AS k, LATERAL (SELECT abs(hashint8(n * 64 + k)::bigint) % ${WORDS} AS h) AS x) AS w
+         ARRAY(SELECT ${wordSql('h')} FROM generate_series(1, 60) AS k, LATERAL (SELECT abs(hashint8(n * 64 + k)::bigint) % ${WORDS} AS h) AS x) AS w
     FROM generate_series($1::bigint, $2::bigint) AS n
 ), b AS MATERIALIZED (
   SELECT r.*,
     '{"id":"evt_' || n || '","type":"' || event || '","created":' || at || ',"livemode":false,"data":{"conversation":{"id":' || (n % 50000)
       || ',"channel":"' || w[1] || '","subject":"' || array_to_string(w[2:7], ' ') || '"},"message":{"text":"'
-      || CASE WHEN n = $4 THEN '${NEEDLE} ' ELSE '' END || array_to_string(w[8:35], ' ') || '","author":{"name":"' || w[36] || ' ' || w[37]
-      || '","email":"' || w[38] || '@example.com"}},"labels":["' || w[3] || '","' || w[9] || '","' || w[15] || '"]},"request":{"idempotency_key":"'
+      || CASE WHEN n = $4 THEN '${NEEDLE} ' ELSE '' END || array_to_string(w[8:45], ' ') || '","summary":"' || array_to_string(w[46:57], ' ')
+      || '","author":{"name":"' || w[58] || ' ' || w[59] || '","email":"' || w[60] || '@example.com"}},"labels":["' || w[3] || '","' || w[9] || '","' || w[15] || '"]},"request":{"idempotency_key":"'
       || md5(n::text) || '","attempt":' || (1 + n % 3) || ',"region":"eu-west-1","client":"hookscope-bench/1.0 (linux; x64)"},"context":{"locale":"en-gb","timezone":"europe/london","user_agent":"mozilla/5.0 (x11; linux x86_64) applewebkit/537.36 (khtml, like gecko) chrome/126.0 safari/537.36"}}' AS body_text,
     'id' || E'\\n' || 'evt_' || n || E'\\n' || 'type' || E'\\n' || event || E'\\n' || 'created' || E'\\n' || at || E'\\n' || 'livemode' || E'\\n' || 'data'
       || E'\\n' || 'conversation' || E'\\n' || 'id' || E'\\n' || (n % 50000) || E'\\n' || 'channel' || E'\\n' || w[1] || E'\\n' || 'subject' || E'\\n'
       || array_to_string(w[2:7], ' ') || E'\\n' || 'message' || E'\\n' || 'text' || E'\\n' || CASE WHEN n = $4 THEN '${NEEDLE} ' ELSE '' END
-      || array_to_string(w[8:35], ' ') || E'\\n' || 'author' || E'\\n' || 'name' || E'\\n' || w[36] || ' ' || w[37] || E'\\n' || 'email' || E'\\n'
-      || w[38] || '@example.com' || E'\\n' || 'labels' || E'\\n' || w[3] || E'\\n' || w[9] || E'\\n' || w[15] || E'\\n' || 'request' || E'\\n'
+      || array_to_string(w[8:45], ' ') || E'\\n' || 'summary' || E'\\n' || array_to_string(w[46:57], ' ') || E'\\n' || 'author' || E'\\n'
+      || 'name' || E'\\n' || w[58] || ' ' || w[59] || E'\\n' || 'email' || E'\\n' || w[60] || '@example.com' || E'\\n' || 'labels' || E'\\n' || w[3] || E'\\n' || w[9] || E'\\n' || w[15] || E'\\n' || 'request' || E'\\n'
       || 'idempotency_key' || E'\\n' || md5(n::text) || E'\\n' || 'attempt' || E'\\n' || (1 + n % 3) || E'\\n' || 'region' || E'\\n' || 'eu-west-1'
       || E'\\n' || 'client' || E'\\n' || 'hookscope-bench/1.0 (linux; x64)' || E'\\n' || 'context' || E'\\n' || 'locale' || E'\\n' || 'en-gb'
       || E'\\n' || 'timezone' || E'\\n' || 'europe/london' || E'\\n' || 'user_agent' || E'\\n'
