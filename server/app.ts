@@ -14,6 +14,7 @@ import type { Metrics } from './metrics';
 import type { Store } from './store/store';
 import type { Hub } from './stream/hub';
 import { accessLog } from './access-log';
+import { createOpenApiRoutes } from './openapi/openapi-routes';
 import type { Logger } from './logging/logger';
 
 export interface AppDeps {
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(createEndpointRoutes(deps));
   api.use(createRequestRoutes(deps));
   api.use(createTestEventRoutes(deps));
+  api.use(createOpenApiRoutes());
   if (deps.replay) api.use(createReplayRoutes(deps.replay));
   api.use((req, res) => {
     res.status(404).json({ error: `no API route ${req.method} /api${req.path}` });

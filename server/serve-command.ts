@@ -20,7 +20,9 @@ function tokenSource(config: Config): string {
  * is printed only to a terminal (a person's screen, not a log pipeline), and outside the logger:
  * no log line ever holds the token.
  */
-function announce(server: RunningServer, config: Config, logger: Logger): void {
+function announce(server: RunningServer, config: Config, quieter: Logger): void {
+  // Where to send deliveries is shown whatever the level (tools wait for "listening on"), unless silent.
+  const logger = quieter.level === 'silent' || quieter.isLevelEnabled('info') ? quieter : quieter.child({}, { level: 'info' });
   const base = config.publicUrl?.replace(/\/$/, '') ?? server.url;
   if (config.store === 'postgres' && !config.token) {
     // Each instance would generate its own token: an inspector could only talk to one of them.
@@ -45,7 +47,6 @@ export async function serveCommand(argv: string[]): Promise<void> {
     else logger.fatal({ err: error }, 'hookscope: failed to start');
     process.exit(1);
   }
-  announce(server, config, logger);
   const stop = (signal: string) => {
     logger.info({ signal }, `${signal} received: finishing in-flight deliveries…`);
     server.close().then(
@@ -61,4 +62,5 @@ export async function serveCommand(argv: string[]): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  announce(server, config, logger); // after the handlers: whoever waits for "listening on" may stop it at once
 }
