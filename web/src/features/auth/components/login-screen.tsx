@@ -31,7 +31,7 @@ export function LoginScreen({ onLogin, notice }: Props) {
     <main className="center-screen">
       <div className="login-card">
         <h1><LogoIcon size={22} className="brand__logo" /> Hookscope</h1>
-        <p>Paste the admin token: it is in the data folder's <code>token</code> file (<code>cat data/token</code>), or the <code>HOOKSCOPE_TOKEN</code> the server was given. Started in a terminal, Hookscope also prints a link that signs you in directly: <code>Inspector: http://…/#token=…</code></p>
+        <p>Paste the admin token. Started in a terminal, Hookscope also prints a link that signs you in directly: <code>Inspector: http://…/#token=…</code></p>
         {notice && !error && <p className="notice" role="status">{notice}</p>}
         <form onSubmit={submit}>
           <label className="visually-hidden" htmlFor="token">Admin token</label>
