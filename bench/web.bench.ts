@@ -60,7 +60,7 @@ export default async function (): Promise<void> {
   if (!existsSync('/usr/bin/chromium')) throw new Error('Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)');
   if (!existsSync(WEB_BUILD)) throw new Error('the inspector is not built: run `npm run build` first');
   const data = await mkdtemp(join(tmpdir(), 'hookscope-web-bench-'));
-  const server = await startServer({ config: { ...loadConfig([], {}), port: 0, host: '127.0.0.1', data, token: TOKEN, quiet: true }, log: () => undefined });
+  const server = await startServer({ config: { ...loadConfig([], {}), port: 0, host: '127.0.0.1', data, token: TOKEN, quiet: true } });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
   try {
     const endpoint = await server.store.getEndpoint('default');

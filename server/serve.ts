@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { createApp } from './app';
 import { buildEndpoint } from './api/endpoint-config';
 import type { Config } from './config';
@@ -15,6 +14,8 @@ import { PgHub } from './stream/pg-hub';
 import { attachStream, type StreamOptions, type StreamServer } from './stream/stream-server';
 import { InFlight } from './ingest/in-flight';
 import { resolveToken } from './token';
+import { silentLogger, type Logger } from './logging/logger';
+import { packagePath } from './package-files';
 
 export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:8080`. */
@@ -34,7 +35,8 @@ export interface RunningServer {
 export interface ServeOptions {
   config: Config;
   now?: () => number;
-  log?: (message: string, error?: unknown) => void;
+  /** Where everything the server says goes (access lines, warnings, errors); silent when not given. */
+  logger?: Logger;
   /** Overrides the store the config names (tests, other store kinds). */
   store?: Store;
   hub?: Hub;
@@ -44,16 +46,16 @@ export interface ServeOptions {
   replay?: Partial<Pick<ReplayServicesOptions, 'resolver' | 'clock' | 'forwardBackoffMs'>>;
 }
 
-export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../dist/web', import.meta.url));
+export const DEFAULT_WEB_DIR = packagePath('dist/web');
 
 /** Opens the store, makes sure an endpoint exists, and listens. */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const { config } = options;
   const now = options.now ?? Date.now;
-  const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
+  const logger = options.logger ?? silentLogger();
   const metrics = createMetrics();
-  const opened = options.store ?? (await openStore(config, log));
-  const hub = options.hub ?? (await openHub(opened, log));
+  const opened = options.store ?? (await openStore(config, logger));
+  const hub = options.hub ?? (await openHub(opened, logger));
   const store = metrics.instrumentStore(opened);
   const { token } = await resolveToken(config.data, config.token);
   if ((await store.listEndpoints()).length === 0) {
@@ -63,10 +65,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
   }
 
-  const replay = createReplayServices({ store, hub, replayAllow: config.replayAllow, publicUrl: config.publicUrl, now, log, ...options.replay });
+  const replay = createReplayServices({ store, hub, replayAllow: config.replayAllow, publicUrl: config.publicUrl, now, logger, ...options.replay });
   const inFlight = new InFlight();
   const app = createApp({
-    store, hub, token, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, now, log, webDir: DEFAULT_WEB_DIR,
+    store, hub, token, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, now, logger, webDir: DEFAULT_WEB_DIR,
     replay, onStored: replay.forwarder.onStored, proxy: replay.proxy, metrics, inFlight,
   });
   const http = createServer(
@@ -84,8 +86,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   // Only a store this process owns alone: instances sharing a database would each resume the
   // deliveries the others still hold in their queues.
   if (opened instanceof LowdbStore) void replay.forwarder.resume().then(
-    (count) => count > 0 && log(`forward rules: resuming ${count} unsettled deliveries`),
-    (error: unknown) => log('forward rules: resuming unsettled deliveries failed', error),
+    (count) => count > 0 && logger.info({ count }, `forward rules: resuming ${count} unsettled deliveries`),
+    (error: unknown) => logger.error({ err: error }, 'forward rules: resuming unsettled deliveries failed'),
   );
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 
@@ -111,20 +113,20 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   return { url: `http://${shownHost}:${port}`, port, token, store, hub, http, stream, replay, close };
 }
 
-async function openStore(config: Config, log: (message: string, error?: unknown) => void): Promise<Store> {
+async function openStore(config: Config, logger: Logger): Promise<Store> {
   if (config.store === 'postgres') {
     return PostgresStore.open({
       connectionString: config.databaseUrl as string, max: config.databasePoolMax,
-      connectTimeoutMs: config.databaseTimeoutMs, statementTimeoutMs: config.databaseTimeoutMs, log,
+      connectTimeoutMs: config.databaseTimeoutMs, statementTimeoutMs: config.databaseTimeoutMs, logger,
     });
   }
-  return LowdbStore.open({ dir: config.data, warn: log });
+  return LowdbStore.open({ dir: config.data, logger });
 }
 
 /** Instances sharing a PostgreSQL store share events through it; otherwise one process is all. */
-async function openHub(store: Store, log: (message: string, error?: unknown) => void): Promise<Hub> {
-  if (store instanceof PostgresStore) return PgHub.start({ feed: store, connectionString: store.connectionString, log });
-  return new LocalHub();
+async function openHub(store: Store, logger: Logger): Promise<Hub> {
+  if (store instanceof PostgresStore) return PgHub.start({ feed: store, connectionString: store.connectionString, logger });
+  return new LocalHub(logger);
 }
 
 /** Malformed requests, oversize header sets and slow clients get a JSON error, never a crash. */

@@ -6,6 +6,7 @@ import type { CapturePage, ListOptions, StoredCapture } from './store';
 import { readSegments, type SegmentLine } from './segment-reader';
 import { SegmentWriter, segmentFileName, type SegmentLimits } from './segment-writer';
 import { decodeMeta, encodeBody, encodeMeta, summaryOf } from './capture-record';
+import type { Logger } from '../logging/logger';
 import { EntryList } from './entry-list';
 
 interface Entry {
@@ -24,7 +25,7 @@ export interface CaptureLogOptions {
   dir: string;
   limits: SegmentLimits;
   /** Told when a torn write (a crash mid-write, never acknowledged) is cut off at start-up. */
-  warn: (message: string) => void;
+  logger: Logger;
 }
 
 /**
@@ -198,7 +199,7 @@ export class CaptureLog {
     const evicted = this.entries.shift(this.entries.length - maxCaptures);
     for (const entry of evicted) this.unindex(entry);
     this.evictedUpTo = (evicted[evicted.length - 1] as Entry).summary.id;
-    if (this.emptiedSegment) void this.dropDeadSegments().catch((error: Error) => this.options.warn(`retention: ${error.message}`));
+    if (this.emptiedSegment) void this.dropDeadSegments().catch((error: unknown) => this.options.logger.warn({ err: error, dir: this.options.dir }, 'retention: deleting evicted segments failed'));
   }
 
   /**
@@ -252,7 +253,7 @@ export class CaptureLog {
   }
 
   private async load(): Promise<void> {
-    const segments = await readSegments(this.options.dir, this.options.warn);
+    const segments = await readSegments(this.options.dir, this.options.logger);
     for (const { segment, file, lines } of segments) {
       this.segments.set(segment, { live: 0 });
       const captures = this.loadLines(file, segment, lines);

@@ -11,6 +11,7 @@ import { lockDataFolder } from './data-lock';
 import { scanQuery } from './query-scan';
 import { DurableJsonFile } from './durable-json-file';
 import type { SegmentLimits } from './segment-writer';
+import { silentLogger, type Logger } from '../logging/logger';
 import type { CapturePage, ListOptions, NewCapture, Store, StoredCapture } from './store';
 
 const endpointsFileSchema = z.object({ version: z.literal(1), endpoints: z.array(endpointSchema) });
@@ -21,7 +22,8 @@ export interface LowdbStoreOptions {
   dir: string;
   newId?: () => string;
   segmentLimits?: Partial<SegmentLimits>;
-  warn?: (message: string) => void;
+  /** Damage found and repaired at start-up, retention failures; silent when not given. */
+  logger?: Logger;
 }
 
 /**
@@ -41,13 +43,13 @@ export class LowdbStore implements Store {
   private unlock: () => Promise<void> = async () => undefined;
   private newId: () => string;
   private readonly limits: SegmentLimits;
-  private readonly warn: (message: string) => void;
+  private readonly logger: Logger;
 
   private constructor(private readonly options: LowdbStoreOptions) {
     this.description = `lowdb ${options.dir}`;
     this.newId = options.newId ?? createCaptureIdGenerator();
     this.limits = { maxCaptures: 256, maxBytes: 32 * 1024 * 1024, ...options.segmentLimits };
-    this.warn = options.warn ?? ((message) => console.warn(message));
+    this.logger = options.logger ?? silentLogger();
     this.db = new Low(new DurableJsonFile(join(options.dir, 'endpoints.json'), (v) => endpointsFileSchema.parse(v)), { version: 1, endpoints: [] });
   }
 
@@ -207,7 +209,7 @@ export class LowdbStore implements Store {
 
   private async openLog(endpoint: Endpoint): Promise<void> {
     const log = await CaptureLog.open(
-      { dir: join(this.options.dir, 'captures', endpoint.id), limits: this.limits, warn: this.warn },
+      { dir: join(this.options.dir, 'captures', endpoint.id), limits: this.limits, logger: this.logger },
       endpoint.retention.maxCaptures,
     );
     this.logs.set(endpoint.id, log);

@@ -52,7 +52,7 @@ export class PostgresStore implements Store {
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const store = new PostgresStore(options);
     try {
-      await applyMigrations(store.db.pool, (message) => options.log?.(message));
+      await applyMigrations(store.db.pool, options.logger);
     } catch (error) {
       await store.db.close().catch(() => undefined);
       throw toStoreError(error);

@@ -21,7 +21,7 @@ function capture(endpointId: string, body: string): NewCapture {
 }
 
 async function open(dir: string) {
-  const store = await LowdbStore.open({ dir, segmentLimits: { maxCaptures: 10 }, warn: () => undefined });
+  const store = await LowdbStore.open({ dir, segmentLimits: { maxCaptures: 10 } });
   cleanups.push(() => store.close());
   return store;
 }
