@@ -56,13 +56,30 @@ export function decodeBody(value: BodyValue): Buffer {
   return Buffer.from(value.data, value.encoding === 'base64' ? 'base64' : 'utf8');
 }
 
-/** Target URL, with the capture's sub-path and raw query appended when asked (query parameters of both kept). */
+/**
+ * Target URL, with the capture's sub-path and raw query appended when asked (query parameters of
+ * both kept). The typed base is normalised by URL; what is appended stays byte for byte as the
+ * sender wrote it (URL would re-encode `'`, `"`, `{`…, and a replay must send what was captured).
+ */
 export function targetUrl(base: string, capture: Pick<CapturedRequest, 'path' | 'query'>, append: boolean): string {
   const url = new URL(base);
   if (!append) return url.href;
-  if (capture.path) url.pathname = url.pathname.replace(/\/$/, '') + capture.path;
-  if (capture.query) url.search = url.search ? `${url.search}&${capture.query}` : `?${capture.query}`;
-  return url.href;
+  url.hash = '';
+  const baseQuery = url.search.slice(1);
+  url.search = '';
+  const head = capture.path ? url.href.replace(/\/$/, '') + capture.path : url.href;
+  const query = [baseQuery, capture.query].filter((part) => part !== '').join('&');
+  return query ? `${head}?${query}` : head;
+}
+
+/**
+ * The request target (path and query) of a URL exactly as written: everything after the
+ * authority, without a fragment. `new URL(href).search` would percent-encode what the sender did not.
+ */
+export function requestTarget(href: string): string {
+  const rest = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^#]*)/i.exec(href)?.[1] ?? '';
+  if (rest === '') return '/';
+  return rest.startsWith('?') ? `/${rest}` : rest;
 }
 
 /** The request a replay sends: original method, forwardable headers with overrides, exact body bytes unless replaced. */
