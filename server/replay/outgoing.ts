@@ -1,4 +1,5 @@
-import type { HeaderPairs } from '../../shared/capture';
+import type { AttemptSent, HeaderPairs } from '../../shared/capture';
+import { utf8OrNull } from '../delivery/body-text';
 import type { BodyValue, HeaderOverrides, SentRequest } from '../../shared/replay';
 import { sha256Hex } from '../signing/digests';
 import { removeHeader, setHeader, type OutgoingRequest } from '../delivery/outgoing-request';
@@ -111,4 +112,16 @@ export function describeSent(request: OutgoingRequest): SentRequest {
     bodySize: request.body.length,
     bodySha256: sha256Hex(request.body),
   };
+}
+
+const MAX_SENT_BODY = 256 * 1024; // bytes of an edited body kept with the attempt
+
+/** What a replay sent, for its attempt record: the body itself only when it is not the captured one. */
+export function attemptSent(request: OutgoingRequest, captured: Buffer): AttemptSent {
+  const sent = describeSent(request);
+  if (request.body.equals(captured)) return sent;
+  const kept = request.body.subarray(0, MAX_SENT_BODY);
+  const text = utf8OrNull(kept);
+  const truncated = kept.length < request.body.length;
+  return { ...sent, body: text === null ? { encoding: 'base64', data: kept.toString('base64'), truncated } : { encoding: 'utf8', data: text, truncated } };
 }

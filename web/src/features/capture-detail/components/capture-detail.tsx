@@ -12,8 +12,8 @@ import { errorMessage, useApi } from '../../../lib/api-client';
 import { displayPath } from '../../../lib/format';
 import { deleteCapture, downloadBody } from '../api/capture-api';
 import { useCapture } from '../hooks/use-capture';
-import { curlCommand } from '../utils/curl';
 import { BodyPanel } from './body-panel';
+import { CurlButton } from './curl-button';
 import { Overview } from './overview';
 import { PairsTable, pairsText } from './pairs-table';
 import { VerificationPanel } from './verification-panel';
@@ -88,7 +88,7 @@ function Loaded({ capture, onDeleted, onBack, slots }: { capture: CaptureView; o
           <DuplicateBadge capture={capture} />
           <span className="spacer" />
           {slots.renderActions?.(capture)}
-          <CopyButton label="Copy as curl" title="Copy as curl" text={() => curlCommand(capture, window.location.origin)} />
+          <CurlButton capture={capture} unavailable={null} />
           <button type="button" className="btn btn--small" onClick={() => void download()} disabled={capture.size === 0}><DownloadIcon /> Body</button>
           <button type="button" className="btn btn--small btn--danger" onClick={() => setConfirmDelete(true)}><TrashIcon /> Delete</button>
         </div>
