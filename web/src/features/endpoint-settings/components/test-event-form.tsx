@@ -13,6 +13,31 @@ function ordered(list: CatalogList, endpoint: EndpointView): CatalogList {
   return own && own !== 'auto' ? [...list.filter((c) => c.name === own), ...list.filter((c) => c.name !== own)] : list;
 }
 
+/** The built-in catalogs, the endpoint's own first; loaded once per endpoint. */
+function useCatalogs(endpoint: EndpointView): { catalogs: CatalogList | null; catalogError: string | null } {
+  const api = useApi();
+  const [catalogs, setCatalogs] = useState<CatalogList | null>(null);
+  const [catalogError, setCatalogError] = useState<string | null>(null);
+  useEffect(() => {
+    api.request(catalogListSchema, '/api/catalogs').then((list) => setCatalogs(ordered(list, endpoint)), (error: unknown) => setCatalogError(errorMessage(error)));
+  }, [api, endpoint]);
+  return { catalogs, catalogError };
+}
+
+/** What ingest answered to the test event, or why it could not be sent. */
+function OutcomeNotice({ outcome }: { outcome: Outcome }) {
+  if (outcome === null) return null;
+  if (!outcome.ok) return <div className="notice notice--error" role="alert">{outcome.text}</div>;
+  const { result } = outcome;
+  return (
+    <div className="notice notice--ok" role="status">
+      Sent <code>{result.event}</code>: ingest answered {result.status}
+      {result.signedWith.length > 0 ? `, signed with ${result.signedWith.join(' + ')}` : ', unsigned'}. It is in the request list now.
+      {result.notes.map((note, i) => <div key={i}>{note}</div>)}
+    </div>
+  );
+}
+
 /** The payload as typed: a JSON object, or a sentence saying why not. */
 function readPayload(text: string): { ok: true; value: Record<string, unknown> } | { ok: false; error: string } {
   try {
@@ -31,23 +56,12 @@ function readPayload(text: string): { ok: true; value: Record<string, unknown> }
  */
 export function TestEventForm({ endpoint }: { endpoint: EndpointView }) {
   const api = useApi();
-  const [catalogs, setCatalogs] = useState<CatalogList | null>(null);
-  const [catalogError, setCatalogError] = useState<string | null>(null);
-  const [event, setEvent] = useState('');
+  const { catalogs, catalogError } = useCatalogs(endpoint);
+  const [chosen, setEvent] = useState('');
+  const event = chosen || catalogs?.[0]?.events[0]?.name || '';
   const [payload, setPayload] = useState<string | null>(null); // null: the sample, untouched
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
-
-  useEffect(() => {
-    api.request(catalogListSchema, '/api/catalogs').then(
-      (list) => {
-        const sorted = ordered(list, endpoint);
-        setCatalogs(sorted);
-        setEvent((current) => current || sorted[0]?.events[0]?.name || '');
-      },
-      (error: unknown) => setCatalogError(errorMessage(error)),
-    );
-  }, [api, endpoint]);
 
   const found = useMemo(() => {
     for (const catalog of catalogs ?? []) {
@@ -110,14 +124,7 @@ export function TestEventForm({ endpoint }: { endpoint: EndpointView }) {
         <button type="submit" className="btn btn--primary" disabled={busy || !event}><SendIcon /> {busy ? 'Sending…' : 'Send test event'}</button>
         {payload !== null && payload !== sampleText && <button type="button" className="btn" onClick={() => setPayload(null)}>Back to the sample</button>}
       </div>
-      {outcome?.ok === true && (
-        <div className="notice notice--ok" role="status">
-          Sent <code>{outcome.result.event}</code>: ingest answered {outcome.result.status}
-          {outcome.result.signedWith.length > 0 ? `, signed with ${outcome.result.signedWith.join(' + ')}` : ', unsigned'}. It is in the request list now.
-          {outcome.result.notes.map((note, i) => <div key={i}>{note}</div>)}
-        </div>
-      )}
-      {outcome?.ok === false && <div className="notice notice--error" role="alert">{outcome.text}</div>}
+      <OutcomeNotice outcome={outcome} />
     </form>
   );
 }
