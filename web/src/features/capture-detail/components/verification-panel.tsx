@@ -8,6 +8,13 @@ interface Props {
   onShowIssue: (path: string) => void;
 }
 
+/** A sentence whose `backticked` parts (field names, commands) are shown as code; text only, never markup. */
+function Sentence({ text }: { text: string }) {
+  const parts = text.split('`');
+  if (parts.length < 3) return <>{text}</>;
+  return <>{parts.map((part, i) => (i % 2 === 1 && i < parts.length - 1 ? <code key={i}>{part}</code> : <span key={i}>{i % 2 === 1 ? `\`${part}` : part}</span>))}</>;
+}
+
 /** Why the signature and schema checks said what they said, and what to fix. */
 export function VerificationPanel({ capture, onShowIssue }: Props) {
   const { signature, schema } = capture.verdicts;
@@ -26,7 +33,7 @@ export function VerificationPanel({ capture, onShowIssue }: Props) {
           <span className="muted mono">{signature.scheme}</span>
         </div>
         <p data-testid="signature-reason">{signature.reason}</p>
-        {signature.hint && <div className="verdict__hint"><strong>Hint</strong><span>{signature.hint}</span></div>}
+        {signature.hint && <div className="verdict__hint"><strong>Hint</strong><span><Sentence text={signature.hint} /></span></div>}
         {signature.details && Object.keys(signature.details).length > 0 && <SignatureFacts details={signature.details} />}
       </section>
       <section className="verdict" aria-label="Schema verdict">
@@ -44,7 +51,7 @@ export function VerificationPanel({ capture, onShowIssue }: Props) {
           <ul className="issues">
             {schema.issues.map((issue, i) => (
               <li key={i}>
-                <span className="issues__sentence">{issue.message}</span>
+                <span className="issues__sentence"><Sentence text={issue.message} /></span>
                 <span className="issues__more">
                   {issue.path !== '(root)' && issue.path !== '(schema)' && (
                     <button type="button" onClick={() => onShowIssue(issue.path)} title="Show this field in the body">{issue.path}</button>
