@@ -28,7 +28,7 @@ async function rowFacts(page: Page, id: string): Promise<{ text: string; badges:
   });
 }
 
-describe('the inspector at a glance and on a phone', () => {
+describe('the inspector at a glance and on a phone', { timeout: 60_000 }, () => {
   let server: TestServer;
   let target: TargetServer;
   let browser: Browser;
