@@ -29,7 +29,8 @@ const RECORD_RENDER_TIMES = `(() => {
   const check = () => {
     const list = document.querySelector('[role="listbox"]');
     if (window.__firstRow === undefined && list && list.querySelector('[role="option"]')) window.__firstRow = performance.now();
-    if (window.__allRows === undefined && list && list.scrollHeight >= total * 52) window.__allRows = performance.now();
+    const row = list && list.querySelector('[role="option"]');
+    if (window.__allRows === undefined && row && list.scrollHeight >= total * row.offsetHeight) window.__allRows = performance.now();
   };
   const observer = new MutationObserver(() => {
     check();

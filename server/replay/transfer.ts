@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { jsonlCaptureSchema, type ImportResult, type TransferFormat } from '../../shared/replay';
 import { ValidationError } from '../errors';
+import { bodyPreview } from '../delivery/body-preview';
 import { summaryOf } from '../store/capture-record';
 import type { NewCapture, Store, StoredCapture } from '../store/store';
 import type { Hub } from '../stream/hub';
@@ -88,7 +89,7 @@ export async function importCaptures(deps: { store: Store; hub: Hub }, captures:
   const ids: string[] = [];
   for (const capture of captures) {
     const duplicateOf = capture.deliveryId === null ? null : await deps.store.findByDeliveryId(capture.endpointId, capture.deliveryId);
-    const stored = await deps.store.append({ ...capture, duplicateOf });
+    const stored = await deps.store.append({ ...capture, duplicateOf, preview: bodyPreview(capture.headers, capture.body) });
     ids.push(stored.id);
     await deps.hub.publish({ type: 'capture', capture: summaryOf(stored) });
   }

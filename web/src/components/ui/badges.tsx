@@ -34,7 +34,7 @@ export function SchemaBadge({ verdict, always = false }: { verdict: SchemaVerdic
 
 export function EventTypeBadge({ eventType }: { eventType: string | undefined }) {
   if (!eventType) return null;
-  return <span className="badge badge--violet" title="Event type">{eventType}</span>;
+  return <span className="badge badge--violet badge--event" title={`Event type: ${eventType}`}>{eventType}</span>;
 }
 
 export function DuplicateBadge({ capture }: { capture: CaptureSummary }) {
