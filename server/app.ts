@@ -5,6 +5,7 @@ import { createEndpointRoutes } from './api/endpoint-routes';
 import { createErrorHandler } from './api/error-handler';
 import { requireToken } from './api/auth';
 import { createRequestRoutes } from './api/request-routes';
+import { createRuleRoutes } from './api/rule-routes';
 import { createTestEventRoutes } from './api/test-event-routes';
 import { createReplayRoutes } from './replay/replay-routes';
 import type { ReplayServices } from './replay/services';
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: '2mb', type: ['application/json', 'application/*+json'] }));
   api.use(createEndpointRoutes(deps));
   api.use(createRequestRoutes(deps));
+  api.use(createRuleRoutes(deps));
   api.use(createTestEventRoutes(deps));
   if (deps.replay) api.use(createReplayRoutes(deps.replay));
   api.use((req, res) => {

@@ -28,6 +28,8 @@ export function buildEndpoint(id: string, input: CreateEndpoint, now: number): E
       verify: input.verify ?? { mode: 'off' },
       schema: input.schema ?? { mode: 'off' },
       forward: stampForward(input.forward ?? null, null, now),
+      rules: input.rules ?? [],
+      alerts: input.alerts ?? [],
     },
     'endpoint',
   ));
@@ -43,6 +45,8 @@ export function applyUpdate(previous: Endpoint, input: CreateEndpoint, now: numb
     ...(input.verify !== undefined && { verify: input.verify }),
     ...(input.schema !== undefined && { schema: input.schema }),
     ...(input.forward !== undefined && { forward: stampForward(input.forward, previous.forward, now) }),
+    ...(input.rules !== undefined && { rules: input.rules }),
+    ...(input.alerts !== undefined && { alerts: input.alerts }),
     updatedAt: now,
   };
   return checkJsonSchema(restoreMaskedSecrets(parseBody(endpointSchema, merged, 'endpoint'), previous));

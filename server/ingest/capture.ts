@@ -31,5 +31,6 @@ export function newCapture(delivery: RawDelivery, reply: { status: number; rejec
     deliveryId: null,
     duplicateOf: null,
     eventType: null,
+    rule: null,
   };
 }

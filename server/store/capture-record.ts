@@ -18,6 +18,7 @@ export function summaryOf(capture: CaptureSummary): CaptureSummary {
     deliveryId: capture.deliveryId,
     duplicateOf: capture.duplicateOf,
     eventType: capture.eventType ?? null, // records written before event types were kept have none
+    rule: capture.rule ?? null, // likewise before response rules
   };
 }
 

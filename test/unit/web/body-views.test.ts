@@ -54,7 +54,7 @@ describe('issue paths', () => {
 describe('copy as curl', () => {
   const capture = (body: CaptureView['body'], headers: Array<[string, string]> = []): CaptureView => ({
     ...summary(1, { endpointId: 'ep1', path: '/hook', query: 'a=1&b=it%27s' }),
-    headers, queryParams: [], body, view: { kind: 'text' }, replays: [],
+    headers, queryParams: [], body, view: { kind: 'text' }, replays: [], deliveryAttempts: [],
   });
 
   it('quotes for a POSIX shell', () => {
