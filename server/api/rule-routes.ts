@@ -34,23 +34,24 @@ export function createRuleRoutes({ store, now }: { store: Store; now: () => numb
     const counts = rules.some((r) => r.fail?.firstAttempts !== undefined);
     const deliveryId = platformId ?? (counts ? `sha256:${sha256Hex(body)}` : null);
     const { answer, steps } = decideRules(rules, { ...delivery, eventType }, { previousAttempts: input.previousAttempts, random: () => 0 });
-    const preview: RulePreview = { eventType, deliveryId, trace: steps, answer: previewAnswer(answer, endpoint.response) };
+    const preview: RulePreview = { eventType, deliveryId, trace: steps, answer: previewAnswer(answer, endpoint.response, steps.at(-1)?.note) };
     res.json(preview);
   });
   return router;
 }
 
-function previewAnswer(answer: RuleAnswer, response: { status: number; delayMs: number }): RulePreview['answer'] {
+function previewAnswer(answer: RuleAnswer, response: { status: number; delayMs: number }, stepNote: string | undefined): RulePreview['answer'] {
+  const note = answer.kind === 'endpoint' ? describeAnswer(answer) : (stepNote ?? describeAnswer(answer));
   switch (answer.kind) {
     case 'endpoint':
-      return { rule: null, status: response.status, delayMs: response.delayMs, note: describeAnswer(answer) };
+      return { rule: null, status: response.status, delayMs: response.delayMs, note };
     case 'response':
-      return { rule: answer.rule, status: answer.response.status ?? response.status, delayMs: answer.response.delayMs ?? response.delayMs, note: describeAnswer(answer) };
+      return { rule: answer.rule, status: answer.response.status ?? response.status, delayMs: answer.response.delayMs ?? response.delayMs, note };
     case 'fail':
-      return { rule: answer.rule, status: answer.status, note: describeAnswer(answer) };
+      return { rule: answer.rule, status: answer.status, note };
     case 'drop':
-      return { rule: answer.rule, note: describeAnswer(answer) };
+      return { rule: answer.rule, note };
     case 'timeout':
-      return { rule: answer.rule, timeoutMs: answer.timeoutMs, note: describeAnswer(answer) };
+      return { rule: answer.rule, timeoutMs: answer.timeoutMs, note };
   }
 }
