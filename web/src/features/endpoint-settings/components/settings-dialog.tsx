@@ -6,13 +6,15 @@ import { useNotify } from '../../../components/ui/toasts';
 import { errorMessage, useApi } from '../../../lib/api-client';
 import { updateEndpoint } from '../api/settings-api';
 import { storedSecret, toDraft, toUpdate, type Draft } from '../utils/draft';
+import { AlertsForm } from './alerts-form';
 import { ForwardForm } from './forward-form';
 import { ResponseForm } from './response-form';
+import { RulesForm } from './rules-form';
 import { SchemaForm } from './schema-form';
 import { TestEventForm } from './test-event-form';
 import { VerifyForm } from './verify-form';
 
-export type SettingsTab = 'response' | 'verify' | 'schema' | 'forward' | 'test';
+export type SettingsTab = 'response' | 'rules' | 'verify' | 'schema' | 'forward' | 'alerts' | 'test';
 
 interface Props {
   endpoint: EndpointView;
@@ -55,9 +57,11 @@ export function SettingsDialog({ endpoint, initialTab = 'response', onClose, onS
     </>}>
       <Tabs label="Settings sections" active={tab} onChange={setTab} tabs={[
         { key: 'response', label: 'Response' },
+        { key: 'rules', label: 'Rules', ...(draft.rules.length > 0 && { count: draft.rules.length }) },
         { key: 'verify', label: 'Verification' },
         { key: 'schema', label: 'Schema' },
         { key: 'forward', label: 'Forward' },
+        { key: 'alerts', label: 'Alerts', ...(draft.alerts.length > 0 && { count: draft.alerts.length }) },
         { key: 'test', label: 'Test event' },
       ]} />
       <div className="dialog__body">
@@ -65,6 +69,8 @@ export function SettingsDialog({ endpoint, initialTab = 'response', onClose, onS
         {tab === 'verify' && <VerifyForm draft={draft} patch={patch} storedSecret={storedSecret(endpoint, draft.scheme)} />}
         {tab === 'schema' && <SchemaForm draft={draft} patch={patch} />}
         {tab === 'forward' && <ForwardForm draft={draft} patch={patch} />}
+        {tab === 'rules' && <RulesForm draft={draft} patch={patch} endpointId={endpoint.id} />}
+        {tab === 'alerts' && <AlertsForm draft={draft} patch={patch} endpointId={endpoint.id} />}
         {tab === 'test' && <TestEventForm endpointId={endpoint.id} />}
       </div>
     </Dialog>
