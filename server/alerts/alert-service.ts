@@ -3,7 +3,7 @@ import type { AlertAttempt } from '../../shared/alerts';
 import type { CaptureSummary } from '../../shared/capture';
 import type { Endpoint } from '../../shared/endpoint';
 import type { HubEvent } from '../../shared/stream';
-import { maskAlertUrl } from '../api/alert-url-mask';
+import { maskAlertUrl } from './alert-url-mask';
 import type { Sender } from '../replay/http-send';
 import { TargetRefusedError } from '../replay/target-guard';
 import type { Store } from '../store/store';

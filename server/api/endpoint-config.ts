@@ -2,7 +2,7 @@ import { endpointSchema, type CreateEndpoint, type Endpoint, type EndpointView }
 import { parseBody, ValidationError } from '../errors';
 import { JsonSchemaCache } from '../validate/json-schema';
 import { maskSecrets, restoreMaskedSecrets } from './secrets';
-import { maskAlertUrls, restoreAlertUrls } from './alert-url-mask';
+import { maskAlertUrls, restoreAlertUrls } from '../alerts/alert-url-mask';
 
 /** A custom JSON Schema that does not compile is refused when saved, not discovered on each delivery. */
 function checkJsonSchema(endpoint: Endpoint): Endpoint {

@@ -33,6 +33,7 @@ export function delivery(endpointId: string, overrides: Partial<NewCapture> = {}
     deliveryId: null,
     duplicateOf: null,
     eventType: null,
+    rule: null,
     headers: [['Content-Type', 'application/json'], ['X-Repeat', 'one'], ['x-repeat', 'two']],
     ...overrides,
     body,

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaptureView } from '../../shared/capture';
 import type { EndpointView } from '../../shared/endpoint';
 import { attemptOnce, deliverWithRetries } from '../support/retrying-sender';
-import { startTestServer, type TestServer } from '../support/test-server';
+import { connectStream } from '../support/stream-client';
+import { startTestServer, TEST_TOKEN, type TestServer } from '../support/test-server';
 import { tempDir } from '../support/temp-dir';
 
 let server: TestServer;
@@ -189,8 +190,14 @@ describe('the rules preview', () => {
 
   it('rule changes are saved with PATCH and refused with a readable error when malformed', async () => {
     const ep = await endpointWith(server, {});
+    const stream = await connectStream(server.url, TEST_TOKEN);
+    stream.send({ type: 'subscribe', subscriptions: [{ endpointId: ep.id }] });
+    await stream.waitFor((m) => m.type === 'caught-up');
     const ok = await server.api(`/api/endpoints/${ep.id}`, { method: 'PATCH', json: { rules: [{ match: { path: '/a' }, fail: { rate: 0.5 } }] } });
     expect(((await ok.json()) as EndpointView).rules).toEqual([{ match: { path: '/a' }, fail: { rate: 0.5 } }]);
+    const update = await stream.waitFor((m) => m.type === 'endpoint-updated'); // rule changes reach inspectors as endpoint updates
+    expect(update.type === 'endpoint-updated' && update.endpoint.rules).toEqual([{ match: { path: '/a' }, fail: { rate: 0.5 } }]);
+    stream.close();
     const bad = await server.api(`/api/endpoints/${ep.id}`, { method: 'PATCH', json: { rules: [{ fail: { drop: true, timeoutMs: 10 } }] } });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toMatch(/one of status, drop or timeoutMs/);
