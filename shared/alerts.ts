@@ -55,5 +55,8 @@ export const alertAttemptSchema = alertMessageSchema.omit({ text: true }).extend
 });
 export type AlertAttempt = z.infer<typeof alertAttemptSchema>;
 
+/** `GET /api/endpoints/:id/alerts/attempts?limit=` query (default 50). */
+export const alertAttemptsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+
 /** `GET /api/endpoints/:id/alerts/attempts`: newest first. */
 export const alertAttemptListSchema = z.object({ items: z.array(alertAttemptSchema) });

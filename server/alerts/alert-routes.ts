@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import type { AlertAttempt } from '../../shared/alerts';
-import { NotFoundError } from '../errors';
+import { alertAttemptsQuerySchema, type AlertAttempt } from '../../shared/alerts';
+import { NotFoundError, parseBody } from '../errors';
 import type { Store } from '../store/store';
 import type { AlertLedger } from './alert-ledger';
 
@@ -9,8 +9,7 @@ export function createAlertRoutes({ store, ledger }: { store: Store; ledger: Ale
   const router = Router();
   router.get('/endpoints/:id/alerts/attempts', async (req, res) => {
     if (!(await store.getEndpoint(req.params.id))) throw new NotFoundError(`no endpoint with id "${req.params.id}"`);
-    const asked = Number(req.query.limit ?? 50);
-    const limit = Number.isInteger(asked) && asked >= 1 ? Math.min(asked, 200) : 50;
+    const { limit } = parseBody(alertAttemptsQuerySchema, req.query, 'query');
     const items: AlertAttempt[] = await ledger.list(req.params.id, limit);
     res.json({ items });
   });
