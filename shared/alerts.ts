@@ -20,7 +20,7 @@ export const alertRuleSchema = z.strictObject({
   on: alertKindSchema,
   /** Matching deliveries that make a window alert; ignored by `silence`. */
   threshold: z.number().int().min(1).max(100_000).default(1),
-  windowSec: z.number().int().min(1).max(MAX_ALERT_WINDOW_SEC), // s
+  windowSec: z.number().int().min(10).max(MAX_ALERT_WINDOW_SEC), // s; at least 10: one message per window
   /** Where the message goes (a Slack or Mattermost incoming webhook, or anything that takes JSON). */
   url: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }).max(2048),
 });

@@ -21,7 +21,7 @@ export const ruleMatchSchema = z.strictObject({
   eventType: glob.optional(),
   /** A header is present (name in any case), and when `value` is given its value matches that glob. */
   header: z.strictObject({ name: z.string().trim().min(1).max(200), value: z.string().max(2000).optional() }).optional(),
-  /** The body bytes contain this text (UTF-8). */
+  /** The body bytes contain this text (UTF-8), within the first MiB. */
   bodyContains: z.string().min(1).max(10_000).optional(),
 });
 export type RuleMatch = z.infer<typeof ruleMatchSchema>;

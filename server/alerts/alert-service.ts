@@ -70,8 +70,7 @@ export class AlertService {
         if (firing) this.fire(firing);
       }
     }
-    const longest = Math.max(0, ...[...this.watched.values()].flatMap((e) => e.alerts.map((a) => a.windowSec)));
-    this.counter.prune(now, longest);
+    this.counter.prune(now);
     await this.idle();
   }
 

@@ -52,6 +52,8 @@ export function windowStartOf(ms: number, windowSec: number): number {
 }
 
 interface WindowState {
+  /** When the window stops taking late captures, ms: one window after it ended. */
+  expires: number;
   count: number;
   ids: string[];
   fired: boolean;
@@ -69,7 +71,7 @@ export class WindowCounter {
       const key = alertKey(alert);
       const windowStart = windowStartOf(capture.receivedAt, alert.windowSec);
       const id = `${capture.endpointId}\n${key}\n${windowStart}`;
-      const state = this.windows.get(id) ?? { count: 0, ids: [], fired: false };
+      const state = this.windows.get(id) ?? { expires: windowStart + 2 * alert.windowSec * 1000, count: 0, ids: [], fired: false };
       this.windows.set(id, state);
       state.count += 1;
       if (state.ids.length < MAX_IDS) state.ids.push(capture.id);
@@ -81,11 +83,8 @@ export class WindowCounter {
   }
 
   /** Forgets windows that ended more than a window ago (late captures still land in the last one). */
-  prune(now: number, longestWindowSec: number): void {
-    const horizon = now - 2 * longestWindowSec * 1000;
-    for (const id of this.windows.keys()) {
-      if (Number(id.slice(id.lastIndexOf('\n') + 1)) < horizon) this.windows.delete(id);
-    }
+  prune(now: number): void {
+    for (const [id, state] of this.windows) if (state.expires < now) this.windows.delete(id);
   }
 
   get size(): number {

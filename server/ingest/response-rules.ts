@@ -40,36 +40,72 @@ export interface RuleStep {
 }
 
 export const DEFAULT_FAIL_STATUS = 503;
+/** `bodyContains` looks in this much of the body: 50 rules cannot make ingest scan 50 × 10 MiB. */
+export const BODY_SEARCH_BYTES = 1024 * 1024; // bytes
 
-const globCache = new Map<string, RegExp>();
+/** A glob compiled to tokens: a literal character, `?` (one character), `*` or `**`. */
+type GlobToken = { kind: 'char'; char: string } | { kind: 'one' } | { kind: 'star'; crossesSlash: boolean };
 
-/** `*` any run (without `/` when `segments`), `**` any run at all, `?` one character; the rest literal. */
-export function globRegExp(glob: string, segments: boolean): RegExp {
+const globCache = new Map<string, GlobToken[]>();
+
+function compileGlob(glob: string, segments: boolean): GlobToken[] {
   const key = `${segments ? 's' : 'a'}${glob}`;
-  let re = globCache.get(key);
-  if (!re) {
-    let source = '';
+  let tokens = globCache.get(key);
+  if (!tokens) {
+    tokens = [];
     for (let i = 0; i < glob.length; i += 1) {
       const c = glob[i] as string;
-      if (c === '*' && glob[i + 1] === '*') {
-        source += '.*';
-        i += 1;
-      } else if (c === '*') source += segments ? '[^/]*' : '.*';
-      else if (c === '?') source += segments ? '[^/]' : '.';
-      else source += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+      if (c === '*') {
+        const crossesSlash = !segments || glob[i + 1] === '*';
+        if (glob[i + 1] === '*') i += 1;
+        const last = tokens[tokens.length - 1];
+        if (last?.kind === 'star') last.crossesSlash ||= crossesSlash; // `***` is `**`
+        else tokens.push({ kind: 'star', crossesSlash });
+      } else tokens.push(c === '?' ? { kind: 'one' } : { kind: 'char', char: c });
     }
-    re = new RegExp(`^${source}$`, 's');
     if (globCache.size > 1000) globCache.clear(); // patterns come from endpoint configs: few, but unbounded over time
-    globCache.set(key, re);
+    globCache.set(key, tokens);
   }
-  return re;
+  return tokens;
+}
+
+/**
+ * Whether `text` matches `glob`: `*` any run (without `/` when `segments`), `**` any run at all,
+ * `?` one character (not `/` when `segments`), the rest literal. Simulated as a set of glob
+ * positions, so the time is at most text × glob length whatever the pattern — a delivery's
+ * path or header value cannot make a rule slow (a backtracking RegExp could be).
+ */
+export function globMatches(glob: string, text: string, segments: boolean): boolean {
+  const tokens = compileGlob(glob, segments);
+  const n = tokens.length;
+  const close = (set: Uint8Array) => {
+    for (let i = 0; i < n; i += 1) if (set[i] && tokens[i]?.kind === 'star') set[i + 1] = 1; // a star may match nothing
+    return set;
+  };
+  let states = close(Uint8Array.of(1, ...new Array<number>(n).fill(0)));
+  for (const ch of text) {
+    const next = new Uint8Array(n + 1);
+    const slashOk = !segments || ch !== '/';
+    let alive = false;
+    for (let i = 0; i < n; i += 1) {
+      if (!states[i]) continue;
+      const token = tokens[i] as GlobToken;
+      if (token.kind === 'star' ? token.crossesSlash || slashOk : token.kind === 'one' ? slashOk : token.char === ch) {
+        next[token.kind === 'star' ? i : i + 1] = 1;
+        alive = true;
+      }
+    }
+    if (!alive) return false;
+    states = close(next);
+  }
+  return states[n] === 1;
 }
 
 /** Null when every condition of `match` holds, else what did not. */
 export function mismatchOf(match: RuleMatch, request: RuleRequest): string | null {
   if (match.method !== undefined && match.method.toUpperCase() !== request.method.toUpperCase()) return `method is ${request.method}, not ${match.method.toUpperCase()}`;
-  if (match.path !== undefined && !globRegExp(match.path, true).test(request.path)) return `path ${request.path || '(none)'} does not match ${match.path}`;
-  if (match.eventType !== undefined && (request.eventType === null || !globRegExp(match.eventType, false).test(request.eventType))) {
+  if (match.path !== undefined && !globMatches(match.path, request.path, true)) return `path ${request.path || '(none)'} does not match ${match.path}`;
+  if (match.eventType !== undefined && (request.eventType === null || !globMatches(match.eventType, request.eventType, false))) {
     return `event type ${request.eventType ?? '(none)'} does not match ${match.eventType}`;
   }
   if (match.header !== undefined) {
@@ -77,9 +113,11 @@ export function mismatchOf(match: RuleMatch, request: RuleRequest): string | nul
     const values = request.headers.filter(([name]) => name.toLowerCase() === wanted).map(([, value]) => value);
     if (values.length === 0) return `no ${match.header.name} header`;
     const pattern = match.header.value;
-    if (pattern !== undefined && !values.some((v) => globRegExp(pattern, false).test(v))) return `${match.header.name} does not match ${pattern}`;
+    if (pattern !== undefined && !values.some((v) => globMatches(pattern, v, false))) return `${match.header.name} does not match ${pattern}`;
   }
-  if (match.bodyContains !== undefined && !request.body.includes(match.bodyContains)) return `body does not contain ${JSON.stringify(match.bodyContains)}`;
+  if (match.bodyContains !== undefined && !request.body.subarray(0, BODY_SEARCH_BYTES).includes(match.bodyContains)) {
+    return `body does not contain ${JSON.stringify(match.bodyContains)}`;
+  }
   return null;
 }
 

@@ -40,7 +40,7 @@ describe('alert windows', () => {
     expect(counter.add(alerts, capture(T0 + 20_000))).toEqual([]);
     expect(counter.add(alerts, capture(T0 + 60_000))).toEqual([]);
     expect(counter.add(alerts, capture(T0 + 61_000))).toHaveLength(1);
-    counter.prune(T0 + 10 * 60_000, 60);
+    counter.prune(T0 + 10 * 60_000);
     expect(counter.size).toBe(0);
   });
 
