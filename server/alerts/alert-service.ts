@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AlertAttempt } from '../../shared/alerts';
 import type { CaptureSummary } from '../../shared/capture';
 import type { Endpoint } from '../../shared/endpoint';
@@ -46,6 +47,8 @@ export class AlertService {
   private unsubscribe: () => void = () => undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Aborted at close: retry waits and sends in flight stop rather than hold shutdown. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly deps: AlertServiceDeps) {}
 
@@ -81,6 +84,7 @@ export class AlertService {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.stopping.abort();
     clearInterval(this.timer);
     this.unsubscribe();
     await this.idle();
@@ -146,7 +150,8 @@ export class AlertService {
       const retry = outcome.error !== undefined ? !outcome.error.startsWith('refused by the target policy') : (outcome.status ?? 0) >= 500;
       const delay = delays[attempt - 1];
       if (!retry || delay === undefined || this.closed) return;
-      await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      const waited = await sleep(delay, true, { signal: this.stopping.signal, ref: false }).catch(() => false);
+      if (!waited) return;
     }
   }
 
@@ -154,7 +159,7 @@ export class AlertService {
     const startedAt = this.deps.now();
     try {
       const headers: [string, string][] = [['Content-Type', 'application/json'], ['User-Agent', 'Hookscope-Alerts']];
-      const outcome = await this.deps.sender.send({ method: 'POST', url, headers, body }, { timeoutMs: this.deps.timeoutMs ?? 10_000 });
+      const outcome = await this.deps.sender.send({ method: 'POST', url, headers, body }, { timeoutMs: this.deps.timeoutMs ?? 10_000, signal: this.stopping.signal });
       return { startedAt, durationMs: Math.round(outcome.durationMs), ...(outcome.status !== undefined && { status: outcome.status }), ...(outcome.error !== undefined && { error: outcome.error }) };
     } catch (error) {
       if (!(error instanceof TargetRefusedError)) throw error;
