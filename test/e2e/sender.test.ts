@@ -60,7 +60,7 @@ describe('retry timeline, rules and alerts in the inspector', () => {
     await page.locator('[role="option"][data-capture-id]').nth(2).click();
     await expect.poll(() => page.getByRole('region', { name: 'Delivery attempts' }).textContent())
       .toContain('Answered by rule 2 “flaky messages” with an injected failure (attempt 1 of this delivery).');
-  });
+  }, 60_000);
 
   it('edits rules and tries a request against the draft, storing nothing', async () => {
     const before = ((await (await server.api('/api/endpoints/default')).json()) as { captureCount: number }).captureCount;
@@ -92,7 +92,7 @@ describe('retry timeline, rules and alerts in the inspector', () => {
     await page.getByRole('dialog').waitFor({ state: 'detached' });
     const saved = (await (await server.api('/api/endpoints/default')).json()) as { rules: unknown[] };
     expect(saved.rules[0]).toEqual({ name: 'orders', match: { path: '/orders/*' }, fail: { status: 503, firstAttempts: 2 } });
-  });
+  }, 60_000);
 
   it('lists the alert messages sent, with the URL masked', async () => {
     await page.getByRole('button', { name: 'Settings' }).click();
@@ -105,9 +105,9 @@ describe('retry timeline, rules and alerts in the inspector', () => {
     await page.getByRole('button', { name: 'Cancel' }).click();
     expect(seen.dialogs).toEqual([]);
     expect(seen.errors).toEqual([]);
-  });
+  }, 60_000);
 
-  it('reads in dark mode and on a phone', async () => {
+  it('reads in dark mode', async () => {
     const dark = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
     await openSignedIn(dark, server.url, TEST_TOKEN);
     await dark.locator(`[data-capture-id="${lastId}"]`).click();
@@ -117,17 +117,18 @@ describe('retry timeline, rules and alerts in the inspector', () => {
     await dark.getByRole('tab', { name: /Rules/ }).click();
     await screenshot(dark, '25-settings-rules-dark');
     await dark.close();
+  }, 60_000);
 
+  it('reads on a phone', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
     await openSignedIn(phone, server.url, TEST_TOKEN);
     await phone.locator(`[data-capture-id="${lastId}"]`).click();
     await phone.getByRole('region', { name: 'Delivery attempts' }).waitFor();
     await screenshot(phone, '26-retry-timeline-phone');
     expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
-    await phone.getByRole('button', { name: 'Settings' }).click({ timeout: 5000 });
-    await screenshot(phone, '27-settings-phone');
-    await phone.getByRole('tab', { name: /Alerts/ }).click({ timeout: 5000 });
+    await phone.getByRole('button', { name: 'Settings' }).click();
+    await phone.getByRole('tab', { name: /Alerts/ }).click();
     await screenshot(phone, '27-settings-alerts-phone');
     await phone.close();
-  });
+  }, 60_000);
 });

@@ -63,7 +63,7 @@ describe('firstAttempts against a retrying sender', () => {
     const last = await newestCapture(server, ep.id);
     expect(last.deliveryId).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(last.deliveryAttempts.map((a) => a.status)).toEqual([500, 200]);
-    expect((await attemptOnce(`${server.url}/h/${ep.id}`, '{"n":2}', {}, 2000)).status).toBe(500); // a different body is a new delivery
+    expect((await attemptOnce(`${server.url}/h/${ep.id}`, '{"n":2}', {}, 10_000)).status).toBe(500); // a different body is a new delivery
   });
 
   it('counts across a restart: the count is read from the stored captures', async () => {
@@ -72,7 +72,7 @@ describe('firstAttempts against a retrying sender', () => {
     let srv = await startTestServer({ data: dir.path });
     try {
       const ep = await endpointWith(srv, { rules: [{ fail: { firstAttempts: 2, status: 502 } }] });
-      const send = () => attemptOnce(`${srv.url}/h/${ep.id}`, body, { 'webhook-id': 'evt_restart' }, 2000);
+      const send = () => attemptOnce(`${srv.url}/h/${ep.id}`, body, { 'webhook-id': 'evt_restart' }, 10_000);
       expect((await send()).status).toBe(502);
       await srv.close();
       srv = await startTestServer({ data: dir.path });

@@ -19,7 +19,7 @@ export interface RetryingSenderOptions {
   headers?: Record<string, string>;
   /** Delays before each retry, ms: [10, 60, 300] means retried after 10, 60 and 300 ms. */
   schedule: number[];
-  /** How long one attempt may wait for an answer, ms. */
+  /** How long one attempt may wait for an answer, ms (default 10 s: a loaded test machine is slow, not failing). */
   timeoutMs?: number;
 }
 
@@ -53,7 +53,7 @@ export async function deliverWithRetries(options: RetryingSenderOptions): Promis
   const lines: SendOutcomeLine[] = [];
   for (let retry = 0; ; retry += 1) {
     const at = performance.now() - started;
-    const { status, error } = await attemptOnce(options.url, options.body, options.headers ?? {}, options.timeoutMs ?? 2000);
+    const { status, error } = await attemptOnce(options.url, options.body, options.headers ?? {}, options.timeoutMs ?? 10_000);
     lines.push({ at, ...(status !== undefined && { status }), ...(error && { error }) });
     const failed = error !== undefined || (status !== undefined && status >= 500);
     const delay = options.schedule[retry];
