@@ -100,7 +100,7 @@ describe.skipIf(missing)(`alerts on two instances${missing ? ` — skipped: ${mi
       // Both instances must know the endpoint's alerts before the burst (b hears of it via NOTIFY).
       await new Promise((resolve) => setTimeout(resolve, 300));
       await Promise.all(Array.from({ length: 10 }, (_, i) => badSignature(i % 2 ? a : b, id)));
-      const [first] = await receiver.until(1);
+      const [first] = await receiver.until(1, 30_000);
       // Both instances race for the same window; give the loser time to (not) send.
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect(receiver.received).toHaveLength(1);
