@@ -26,6 +26,7 @@ export default tseslint.config(
     'server/validate/**': ['ingest', 'replay', 'api', 'forward', 'stream'],
     'server/store/**': ['stream', 'api', 'ingest', 'replay', 'verify'],
     'server/replay/**': ['api'],
+    'server/alerts/**': ['api', 'ingest'],
     'shared/**': ['server', 'web'],
   }),
 );

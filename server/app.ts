@@ -5,10 +5,13 @@ import { createEndpointRoutes } from './api/endpoint-routes';
 import { createErrorHandler } from './api/error-handler';
 import { requireToken } from './api/auth';
 import { createRequestRoutes } from './api/request-routes';
+import { createRuleRoutes } from './api/rule-routes';
 import { createTestEventRoutes } from './api/test-event-routes';
 import { createReplayRoutes } from './replay/replay-routes';
 import type { ReplayServices } from './replay/services';
 import { createTransferRoutes } from './replay/transfer-routes';
+import { createAlertRoutes } from './alerts/alert-routes';
+import type { AlertLedger } from './alerts/alert-ledger';
 import { createIngestHandler, type IngestDeps } from './ingest/ingest-handler';
 import type { Metrics } from './metrics';
 import type { Store } from './store/store';
@@ -32,10 +35,13 @@ export interface AppDeps {
   /** Proxy-mode forward rules (the target's answer becomes the ingest reply). */
   proxy?: IngestDeps['proxy'];
   inFlight?: IngestDeps['inFlight'];
+  random?: IngestDeps['random'];
   /** Replay, bulk replay, export/import; their routes are mounted when given. */
   replay?: ReplayServices;
   /** Prometheus metrics, served at `/metrics` (token required: labels name endpoint ids) when given. */
   metrics?: Metrics;
+  /** Where alert attempts are recorded; `GET /api/endpoints/:id/alerts/attempts` is mounted when given. */
+  alertLedger?: AlertLedger;
 }
 
 /** Content-Security-Policy of the inspector: no inline script, nothing from elsewhere. */
@@ -73,6 +79,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: '2mb', type: ['application/json', 'application/*+json'] }));
   api.use(createEndpointRoutes(deps));
   api.use(createRequestRoutes(deps));
+  api.use(createRuleRoutes(deps));
+  if (deps.alertLedger) api.use(createAlertRoutes({ store: deps.store, ledger: deps.alertLedger }));
   api.use(createTestEventRoutes(deps));
   api.use(createOpenApiRoutes());
   if (deps.replay) api.use(createReplayRoutes(deps.replay));

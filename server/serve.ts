@@ -16,6 +16,9 @@ import { InFlight } from './ingest/in-flight';
 import { resolveToken } from './token';
 import { silentLogger, type Logger } from './logging/logger';
 import { packagePath } from './package-files';
+import { FileAlertLedger, type AlertLedger } from './alerts/alert-ledger';
+import { AlertService, type AlertServiceDeps } from './alerts/alert-service';
+import { PgAlertLedger } from './alerts/pg-alert-ledger';
 
 export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:8080`. */
@@ -28,6 +31,8 @@ export interface RunningServer {
   stream: StreamServer;
   /** Replay, bulk replay and forward rules. */
   replay: ReplayServices;
+  /** Endpoint alerts (counting, silence, sending). */
+  alerts: AlertService;
   /** Stops accepting, lets in-flight requests finish, then closes the store. */
   close(): Promise<void>;
 }
@@ -44,6 +49,10 @@ export interface ServeOptions {
   stream?: Partial<Pick<StreamOptions, 'maxBufferedBytes' | 'heartbeatMs' | 'authTimeoutMs'>>;
   /** Replay/forward tuning (DNS resolver, signing clock, forward backoff), mostly for tests. */
   replay?: Partial<Pick<ReplayServicesOptions, 'resolver' | 'clock' | 'forwardBackoffMs'>>;
+  /** Alert tuning (silence check interval, retry delays), mostly for tests. */
+  alerts?: Partial<Pick<AlertServiceDeps, 'tickMs' | 'retryDelaysMs' | 'timeoutMs'>>;
+  /** [0, 1) for response rules with a failure `rate`. */
+  random?: () => number;
 }
 
 export const DEFAULT_WEB_DIR = packagePath('dist/web');
@@ -66,10 +75,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
 
   const replay = createReplayServices({ store, hub, replayAllow: config.replayAllow, publicUrl: config.publicUrl, now, logger, ...options.replay });
+  const alertLedger: AlertLedger = opened instanceof PostgresStore ? new PgAlertLedger(opened.db) : await FileAlertLedger.open(config.data);
+  const alerts = new AlertService({ store, hub, sender: replay.sender, ledger: alertLedger, now, logger, ...options.alerts });
+  await alerts.start();
   const inFlight = new InFlight();
   const app = createApp({
     store, hub, token, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, now, logger, webDir: DEFAULT_WEB_DIR,
-    replay, onStored: replay.forwarder.onStored, proxy: replay.proxy, metrics, inFlight,
+    replay, onStored: replay.forwarder.onStored, proxy: replay.proxy, metrics, inFlight, alertLedger, random: options.random,
   });
   const http = createServer(
     { headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, keepAliveTimeout: 5000, connectionsCheckingInterval: 1000 },
@@ -104,13 +116,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       await inFlight.idle(); // handlers whose sender hung up may still be storing
       clearInterval(idle);
       clearTimeout(force);
+      await alerts.close();
       await replay.close();
       await hub.close();
       await store.close();
     })();
     return closing;
   };
-  return { url: `http://${shownHost}:${port}`, port, token, store, hub, http, stream, replay, close };
+  return { url: `http://${shownHost}:${port}`, port, token, store, hub, http, stream, replay, alerts, close };
 }
 
 async function openStore(config: Config, logger: Logger): Promise<Store> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { capturedRuleSchema } from './rules';
 import { verdictsSchema } from './verdicts';
 
 /** Headers exactly as they arrived: order, case and repeats kept. */
@@ -91,6 +92,11 @@ const captureCoreShape = {
   eventType: z.string().nullable(),
   /** The body at a glance; null (or absent) for captures stored before previews were kept. */
   preview: bodyPreviewSchema.nullable().optional(),
+  /**
+   * The response rule that answered (shared/rules.ts), null when none did. Absent only on
+   * records made before rules existed (summaryOf gives null).
+   */
+  rule: capturedRuleSchema.nullable().optional(),
 };
 
 /** What the stream and request lists carry: everything but headers, query pairs and body. */
@@ -113,6 +119,15 @@ export const bodyViewSchema = z.discriminatedUnion('kind', [
 ]);
 export type BodyView = z.infer<typeof bodyViewSchema>;
 
+/** One capture of a delivery (the platform's first try or a retry). */
+export const deliveryAttemptSchema = z.object({
+  id: z.string(),
+  receivedAt: z.number(), // ms since epoch
+  /** What Hookscope answered; 0 when it answered nothing (a rule dropped or held the connection). */
+  status: z.number().int(),
+});
+export type DeliveryAttempt = z.infer<typeof deliveryAttemptSchema>;
+
 /** `GET /api/requests/:id`. */
 export const captureViewSchema = captureSummarySchema.extend({
   headers: headerPairsSchema,
@@ -131,6 +146,8 @@ export const captureViewSchema = captureSummarySchema.extend({
     error: z.string().optional(),
   }).nullable(),
   replays: z.array(replayAttemptSchema),
+  /** Every capture with this delivery id, oldest first (this one alone when it has none); at most 100. */
+  deliveryAttempts: z.array(deliveryAttemptSchema),
 });
 export type CaptureView = z.infer<typeof captureViewSchema>;
 

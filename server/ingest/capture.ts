@@ -33,5 +33,6 @@ export function newCapture(delivery: RawDelivery, reply: { status: number; rejec
     duplicateOf: null,
     eventType: null,
     preview: bodyPreview(delivery.headers, delivery.body),
+    rule: null,
   };
 }

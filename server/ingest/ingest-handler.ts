@@ -16,6 +16,7 @@ import { readBody } from './read-body';
 import { sendProxiedAnswer, type ProxyForwarder } from '../forward/proxy';
 import { buildReply, decideReply, type Reply } from './reply';
 import { noteCapture } from '../access-log';
+import { applyRules, sendRuleAnswer } from './rule-step';
 
 export interface IngestDeps {
   store: Store;
@@ -28,6 +29,8 @@ export interface IngestDeps {
   inFlight?: InFlight;
   /** Proxy-mode forward rules: asked before storing, its answer (if any in time) becomes the reply. */
   proxy?: ProxyForwarder;
+  /** [0, 1) for response rules with a failure `rate` (tests make it predictable); Math.random by default. */
+  random?: () => number;
 }
 
 /**
@@ -57,14 +60,17 @@ function ingest(deps: IngestDeps): (req: Request, res: Response) => Promise<void
     if (handshake) return answerSubscription(deps, delivery, endpoint, handshake, res);
 
     const judged = await judge(deps, delivery, endpoint, verifyContext);
-    const reply = decideReply(endpoint, judged.verdicts);
-    const proxied = deps.proxy && reply.rejected === undefined && endpoint.forward?.mode === 'proxy' ? await deps.proxy.forward(delivery, endpoint) : null;
+    const ruled = await applyRules(deps.store, delivery, endpoint, judged, decideReply(endpoint, judged.verdicts), deps.random ?? Math.random);
+    const { reply, answer } = ruled;
+    const proxied = deps.proxy && reply.rejected === undefined && answer.kind === 'endpoint' && endpoint.forward?.mode === 'proxy' ? await deps.proxy.forward(delivery, endpoint) : null;
     const kept = proxied?.answer ? { status: proxied.answer.status } : reply; // the capture records the reply actually sent
-    const stored = await store(deps, { ...newCapture(delivery, kept), ...judged }, endpoint, res);
+    const rule = answer.kind === 'endpoint' ? null : answer.rule;
+    const stored = await store(deps, { ...newCapture(delivery, kept), ...ruled.judged, rule }, endpoint, res);
     if (proxied && deps.proxy) {
       void deps.proxy.record(stored, proxied.attempt); // after the reply: the capture itself is already durable
       if (proxied.answer) return sendProxiedAnswer(res, proxied.answer, req.method === 'HEAD');
     }
+    if (answer.kind !== 'endpoint') return sendRuleAnswer(res, endpoint, stored.id, answer, judged.verdicts, (r) => send(res, r, req.method === 'HEAD'));
     if (reply.rejected === undefined && endpoint.response.delayMs > 0) await sleep(endpoint.response.delayMs);
     send(res, buildReply(endpoint, stored.id, reply, judged.verdicts), req.method === 'HEAD');
   };

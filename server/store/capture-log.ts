@@ -1,6 +1,6 @@
 import { open, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CaptureSummary, ReplayAttempt } from '../../shared/capture';
+import type { CaptureSummary, DeliveryAttempt, ReplayAttempt } from '../../shared/capture';
 import { CorruptDataError } from '../errors';
 import type { CapturePage, ListOptions, StoredCapture } from './store';
 import { readSegments, type SegmentLine } from './segment-reader';
@@ -120,6 +120,15 @@ export class CaptureLog {
 
   findByDeliveryId(deliveryId: string): string | null {
     return this.byDeliveryId.get(deliveryId)?.[0] ?? null;
+  }
+
+  /** Captures holding this delivery id, oldest first, at most `limit`. */
+  deliveryAttempts(deliveryId: string, limit: number): DeliveryAttempt[] {
+    const ids = this.byDeliveryId.get(deliveryId)?.slice(0, limit) ?? [];
+    return ids.flatMap((id) => {
+      const summary = this.byId.get(id)?.summary;
+      return summary ? [{ id, receivedAt: summary.receivedAt, status: summary.reply.status }] : [];
+    });
   }
 
   /** Reads the whole capture from disk; null if it went away meanwhile. */

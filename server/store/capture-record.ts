@@ -19,6 +19,7 @@ export function summaryOf(capture: CaptureSummary): CaptureSummary {
     duplicateOf: capture.duplicateOf,
     eventType: capture.eventType ?? null, // records written before event types were kept have none
     ...(capture.preview !== undefined && { preview: capture.preview }), // absent from records written before previews were kept
+    rule: capture.rule ?? null, // likewise before response rules
   };
 }
 

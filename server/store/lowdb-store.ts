@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { z } from 'zod';
-import type { CaptureSummary, ReplayAttempt } from '../../shared/capture';
+import type { CaptureSummary, DeliveryAttempt, ReplayAttempt } from '../../shared/capture';
 import { endpointSchema, type Endpoint } from '../../shared/endpoint';
 import { ConflictError, NotFoundError, StoreUnavailableError } from '../errors';
 import { CaptureLog } from './capture-log';
@@ -159,6 +159,10 @@ export class LowdbStore implements Store {
 
   async findByDeliveryId(endpointId: string, deliveryId: string): Promise<string | null> {
     return this.logs.get(endpointId)?.findByDeliveryId(deliveryId) ?? null;
+  }
+
+  async deliveryAttempts(endpointId: string, deliveryId: string, limit: number): Promise<DeliveryAttempt[]> {
+    return this.logs.get(endpointId)?.deliveryAttempts(deliveryId, limit) ?? [];
   }
 
   async deleteCapture(id: string): Promise<string | null> {

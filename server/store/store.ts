@@ -1,4 +1,4 @@
-import type { CaptureSummary, HeaderPairs, ReplayAttempt } from '../../shared/capture';
+import type { CaptureSummary, DeliveryAttempt, HeaderPairs, ReplayAttempt } from '../../shared/capture';
 import type { Endpoint } from '../../shared/endpoint';
 import type { CaptureQuery } from '../../shared/query';
 
@@ -79,6 +79,11 @@ export interface Store {
   get(id: string): Promise<StoredCapture | null>;
   /** Id of the first retained capture of the endpoint with this delivery id, or null. */
   findByDeliveryId(endpointId: string, deliveryId: string): Promise<string | null>;
+  /**
+   * The endpoint's retained captures with this delivery id, oldest first, at most `limit` (the
+   * oldest ones): a delivery's first try and its retries. [] for an unknown endpoint or id.
+   */
+  deliveryAttempts(endpointId: string, deliveryId: string, limit: number): Promise<DeliveryAttempt[]>;
   /** Deletes one capture; resolves to its endpoint id, or null when there was none. */
   deleteCapture(id: string): Promise<string | null>;
   /** Deletes every capture of an endpoint; resolves to how many there were. */

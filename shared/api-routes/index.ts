@@ -2,6 +2,7 @@ import { captureRoutes } from './capture-routes';
 import { catalogRoutes } from './catalog-routes';
 import { endpointRoutes } from './endpoint-routes';
 import { replayRoutes } from './replay-routes';
+import { senderRoutes } from './sender-routes';
 import type { ApiRoute } from './route';
 
 export type { ApiAnswer, ApiRoute, NamedSchema } from './route';
@@ -12,4 +13,4 @@ export { named } from './route';
  * gets an entry in its area's file (or a new file listed here), naming its zod schemas; the
  * OpenAPI test fails until every mounted route has one.
  */
-export const API_ROUTES: readonly ApiRoute[] = [...endpointRoutes, ...captureRoutes, ...replayRoutes, ...catalogRoutes];
+export const API_ROUTES: readonly ApiRoute[] = [...endpointRoutes, ...captureRoutes, ...replayRoutes, ...catalogRoutes, ...senderRoutes];

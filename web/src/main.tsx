@@ -7,6 +7,7 @@ import './styles/list.css';
 import './styles/request-row.css';
 import './styles/detail.css';
 import './styles/forms.css';
+import './styles/sender.css';
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { CaptureSummary, ReplayAttempt } from '../../../shared/capture';
+import type { CaptureSummary, DeliveryAttempt, ReplayAttempt } from '../../../shared/capture';
 import type { Endpoint } from '../../../shared/endpoint';
 import { ConflictError, NotFoundError, StoreUnavailableError } from '../../errors';
 import type { CapturePage, ListOptions, NewCapture, Store, StoredCapture } from '../store';
@@ -204,6 +204,16 @@ export class PostgresStore implements Store {
       [endpointId, deliveryIdColumn(deliveryId)],
     );
     return rows[0]?.id ?? null;
+  }
+
+  async deliveryAttempts(endpointId: string, deliveryId: string, limit: number): Promise<DeliveryAttempt[]> {
+    // captures_delivery_idx (endpoint_id, delivery_id, id) serves both the filter and the order.
+    const { rows } = await this.db.query<{ id: string; received_at: string; status: number }>(
+      `SELECT id, received_at, (meta->'reply'->>'status')::integer AS status FROM captures
+        WHERE endpoint_id = $1 AND delivery_id = $2 ORDER BY id LIMIT $3`,
+      [endpointId, deliveryIdColumn(deliveryId), limit],
+    );
+    return rows.map((row) => ({ id: row.id, receivedAt: Number(row.received_at), status: row.status }));
   }
 
   async deleteCapture(raw: string): Promise<string | null> {

@@ -8,6 +8,7 @@ export function MethodLabel({ method }: { method: string }) {
 }
 
 export function StatusCode({ status }: { status: number }) {
+  if (status === 0) return <span className="status--0" title="No answer: a response rule dropped or held the connection">no answer</span>;
   return <span className={`status--${String(status)[0]}`}>{status}</span>;
 }
 

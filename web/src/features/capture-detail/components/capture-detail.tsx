@@ -14,6 +14,7 @@ import { deleteCapture, downloadBody } from '../api/capture-api';
 import { useCapture } from '../hooks/use-capture';
 import { BodyPanel } from './body-panel';
 import { CurlButton } from './curl-button';
+import { DeliveryTimeline } from './delivery-timeline';
 import { Overview } from './overview';
 import { PairsTable, pairsText } from './pairs-table';
 import { VerificationPanel } from './verification-panel';
@@ -98,6 +99,7 @@ function Loaded({ capture, onDeleted, onBack, slots }: { capture: CaptureView; o
           <button type="button" className="btn btn--small btn--danger" onClick={() => setConfirmDelete(true)}><TrashIcon /> Delete</button>
         </div>
         <Overview capture={capture} />
+        <DeliveryTimeline capture={capture} />
         <Tabs label="Request sections" active={tab} onChange={setTab} tabs={[
           { key: 'body', label: 'Body' },
           { key: 'headers', label: 'Headers', count: capture.headers.length },

@@ -55,7 +55,7 @@ export function SettingsDialog({ endpoint, initialTab = 'response', onClose, onS
 
   return (
     <Dialog title={`Settings · ${endpoint.name}`} onClose={onClose} size="tall" footer={footer}>
-      <Tabs label="Settings sections" active={current.key} onChange={setTab} tabs={SETTINGS_TABS.map(({ key, label }) => ({ key, label }))} />
+      <Tabs label="Settings sections" active={current.key} onChange={setTab} tabs={SETTINGS_TABS.map(({ key, label, count }) => ({ key, label, ...(count && count(draft) > 0 && { count: count(draft) }) }))} />
       <div className="dialog__body" role="tabpanel" aria-label={current.label}>
         {current.render({ endpoint, draft, patch })}
       </div>
