@@ -9,6 +9,8 @@ export function createErrorHandler(log: (message: string, error: unknown) => voi
       return;
     }
     if (error instanceof HttpError) {
+      const retryAfter = (error as { retryAfterSec?: unknown }).retryAfterSec;
+      if (typeof retryAfter === 'number') res.setHeader('retry-after', String(retryAfter));
       res.status(error.status).json(error.details ? { error: error.message, details: error.details } : { error: error.message });
       return;
     }

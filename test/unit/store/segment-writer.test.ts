@@ -12,7 +12,7 @@ afterEach(async () => {
 async function newWriter(maxCaptures = 1000, maxBytes = 1 << 30) {
   const dir = await tempDir();
   dirs.push(dir);
-  return { dir: dir.path, writer: new SegmentWriter(dir.path, { maxCaptures, maxBytes }, 1, 0, 0) };
+  return { dir: dir.path, writer: new SegmentWriter(dir.path, { maxCaptures, maxBytes }) };
 }
 
 describe('SegmentWriter', () => {
@@ -38,8 +38,12 @@ describe('SegmentWriter', () => {
     for (let i = 10; i < 35; i++) await writer.write([Buffer.from(`{"n":${i}}\n`)], 1);
     await writer.close();
     expect((await readdir(dir)).sort()).toEqual([1, 2, 3, 4].map(segmentFileName));
-    expect(await readFile(join(dir, segmentFileName(1)), 'utf8')).toBe(firstText);
-    expect((await stat(join(dir, segmentFileName(1)))).mtimeMs).toBe(first.mtimeMs);
+    // A full segment gets one seal record (its size) when the next one starts, then is never written again.
+    const sealed = await readFile(join(dir, segmentFileName(1)), 'utf8');
+    expect(sealed.startsWith(firstText)).toBe(true);
+    expect(sealed.slice(firstText.length)).toMatch(new RegExp(`^\\{"t":"z","size":${firstText.length},"k":"[0-9a-f]{8}"\\}\\n$`));
+    const sealedAt = (await stat(join(dir, segmentFileName(1)))).mtimeMs;
+    expect(sealedAt).toBeGreaterThanOrEqual(first.mtimeMs);
     expect((await readFile(join(dir, segmentFileName(4)), 'utf8')).trim().split('\n')).toHaveLength(5);
   });
 
@@ -47,7 +51,7 @@ describe('SegmentWriter', () => {
     const { dir, writer } = await newWriter();
     await writer.write([Buffer.from('{"n":1}\n')], 1);
     await writer.close();
-    const again = new SegmentWriter(dir, { maxCaptures: 1000, maxBytes: 1 << 30 }, 1, 8, 1);
+    const again = new SegmentWriter(dir, { maxCaptures: 1000, maxBytes: 1 << 30 }, { segment: 1, size: 8, captures: 1, sealed: false });
     const { offsets } = await again.write([Buffer.from('{"n":2}\n')], 1);
     await again.close();
     expect(offsets).toEqual([8]);
