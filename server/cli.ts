@@ -1,5 +1,6 @@
 import { ConfigError, describeOptions, loadConfig } from './config';
-import { CorruptDataError, StoreUnavailableError } from './errors';
+import { CorruptDataError, DamagedStoreError, StoreUnavailableError } from './errors';
+import { CHECK_USAGE, runCheckCommand } from './store/check-command';
 import { DataFolderInUseError } from './store/data-lock';
 import { startServer } from './serve';
 import { forwardCommand } from './forward/cli-command';
@@ -12,6 +13,7 @@ commands:
   serve      receive webhooks and serve the inspector
   forward    deliver an endpoint's captures to a local URL (hookscope forward --help)
   migrate    copy a lowdb data folder into PostgreSQL (hookscope migrate --help)
+  check      verify a store's records and repair a damaged data folder (hookscope check --help)
 
 options of serve (each also an environment variable):
 ${describeOptions()}
@@ -54,6 +56,11 @@ async function main(args: string[]): Promise<void> {
     await runMigrateCommand(rest, (line) => console.log(line));
     return;
   }
+  if (command === 'check') {
+    if (rest.includes('--help') || rest.includes('-h')) return void console.log(CHECK_USAGE);
+    process.exitCode = await runCheckCommand(rest, (text) => console.log(text));
+    return;
+  }
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     console.log(USAGE);
     return;
@@ -63,7 +70,7 @@ async function main(args: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof CorruptDataError || error instanceof StoreUnavailableError || error instanceof DataFolderInUseError) console.error(`hookscope: ${error.message}`);
+  if (error instanceof ConfigError || error instanceof CorruptDataError || error instanceof DamagedStoreError || error instanceof StoreUnavailableError || error instanceof DataFolderInUseError) console.error(`hookscope: ${error.message}`);
   else console.error('hookscope: failed to start:', error);
   process.exit(1);
 });
