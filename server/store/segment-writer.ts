@@ -40,6 +40,9 @@ export interface SegmentPosition {
   sealed: boolean;
 }
 
+/** How segment files are opened: tests pass one whose handles fail (EIO, ENOSPC) on cue. */
+export type OpenFile = (path: string, flags: string, mode?: number) => Promise<FileHandle>;
+
 export function segmentFileName(segment: number): string {
   return `${String(segment).padStart(8, '0')}.jsonl`;
 }
@@ -78,6 +81,7 @@ export class SegmentWriter {
     private readonly dir: string,
     private readonly limits: SegmentLimits,
     at: SegmentPosition = { segment: 1, size: 0, captures: 0, sealed: false },
+    private readonly openFile: OpenFile = open,
   ) {
     this.segment = at.segment;
     this.size = at.size;
@@ -196,7 +200,7 @@ export class SegmentWriter {
     this.unsynced = [];
     await this.handle?.close().catch(() => undefined);
     this.handle = null;
-    const handle = await open(join(this.dir, segmentFileName(this.segment)), 'r+');
+    const handle = await this.openFile(join(this.dir, segmentFileName(this.segment)), 'r+');
     try {
       await handle.truncate(this.durable.size);
       await handle.datasync();
@@ -227,7 +231,7 @@ export class SegmentWriter {
     if (createdFrom !== undefined) {
       for (let dir = this.dir; dir !== dirname(createdFrom); dir = dirname(dir)) await syncDirectory(dirname(dir));
     }
-    const handle = await open(join(this.dir, segmentFileName(number)), 'a+', 0o600);
+    const handle = await this.openFile(join(this.dir, segmentFileName(number)), 'a+', 0o600);
     if (!next) {
       if (this.size === 0) await syncDirectory(this.dir);
       this.handle = handle;
@@ -250,7 +254,7 @@ export class SegmentWriter {
   }
 
   private async seal(): Promise<void> {
-    const handle = this.handle ?? (await open(join(this.dir, segmentFileName(this.segment)), 'a+', 0o600));
+    const handle = this.handle ?? (await this.openFile(join(this.dir, segmentFileName(this.segment)), 'a+', 0o600));
     this.handle = handle;
     const record = encodeRecord('z', { size: this.size });
     try {

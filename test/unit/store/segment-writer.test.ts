@@ -1,7 +1,8 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SegmentWriter, segmentFileName } from '../../../server/store/segment-writer';
+import { StoreFullError, StoreWriteError } from '../../../server/errors';
+import { SegmentWriter, segmentFileName, type OpenFile } from '../../../server/store/segment-writer';
 import { tempDir } from '../../support/temp-dir';
 
 const dirs: { remove: () => Promise<void> }[] = [];
@@ -56,5 +57,57 @@ describe('SegmentWriter', () => {
     await again.close();
     expect(offsets).toEqual([8]);
     expect(await readFile(join(dir, segmentFileName(1)), 'utf8')).toBe('{"n":1}\n{"n":2}\n');
+  });
+});
+
+describe('SegmentWriter write failures', () => {
+  /** Handles whose next datasync or writev fails with `code`, once, when `arm` says so. */
+  function failing(code: string) {
+    const arm = { datasync: false, writev: false };
+    const openFile: OpenFile = async (path, flags, mode) => {
+      const handle = await open(path, flags, mode);
+      const fail = (what: 'datasync' | 'writev') => {
+        arm[what] = false;
+        return Promise.reject(Object.assign(new Error(`${code}: injected`), { code }));
+      };
+      return new Proxy(handle, {
+        get(target, property) {
+          if (property === 'datasync' && arm.datasync) return () => fail('datasync');
+          if (property === 'writev' && arm.writev) return () => fail('writev');
+          const value = Reflect.get(target, property, target) as unknown;
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    };
+    return { arm, openFile };
+  }
+
+  it('a failed fdatasync (EIO) rejects as a write error, and the next write truncates back and goes on', async () => {
+    const dir = await tempDir();
+    dirs.push(dir);
+    const { arm, openFile } = failing('EIO');
+    const writer = new SegmentWriter(dir.path, { maxCaptures: 1000, maxBytes: 1 << 30 }, undefined, openFile);
+    await writer.write([Buffer.from('{"n":1}\n')], 1);
+    arm.datasync = true;
+    await expect(writer.write([Buffer.from('{"n":2}\n')], 1)).rejects.toBeInstanceOf(StoreWriteError);
+    const { offsets } = await writer.write([Buffer.from('{"n":3}\n')], 1);
+    await writer.close();
+    expect(offsets).toEqual([8]);
+    expect(await readFile(join(dir.path, segmentFileName(1)), 'utf8')).toBe('{"n":1}\n{"n":3}\n');
+  });
+
+  it('a full disk (ENOSPC) during a write rejects as disk full, and nothing of it stays', async () => {
+    const dir = await tempDir();
+    dirs.push(dir);
+    const { arm, openFile } = failing('ENOSPC');
+    const writer = new SegmentWriter(dir.path, { maxCaptures: 1000, maxBytes: 1 << 30 }, undefined, openFile);
+    await writer.write([Buffer.from('{"n":1}\n')], 1);
+    arm.writev = true;
+    const error = await writer.write([Buffer.from('{"n":2}\n')], 1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreFullError);
+    expect((error as Error).message).toMatch(/disk is full/);
+    await writer.write([Buffer.from('{"n":3}\n')], 1);
+    await writer.close();
+    expect(await readFile(join(dir.path, segmentFileName(1)), 'utf8')).toBe('{"n":1}\n{"n":3}\n');
   });
 });
