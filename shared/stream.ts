@@ -37,6 +37,11 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('replay-result'), endpointId: z.string(), captureId: z.string(), attempt: replayAttemptSchema }),
   /** Counters of a bulk replay (same fields as `GET /api/replay-jobs/:jobId`); the last one has `finished: true`. */
   bulkJobSchema.extend({ type: z.literal('bulk-progress') }),
+  /** How far an export or import of an endpoint has got (at most ~5 a second; the last one has `finished: true`). */
+  z.object({
+    type: z.literal('transfer-progress'), endpointId: z.string(), transferId: z.string(), direction: z.enum(['export', 'import']),
+    done: z.number().int(), total: z.number().int(), finished: z.boolean(),
+  }),
   z.object({ type: z.literal('pong') }),
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);
@@ -45,7 +50,7 @@ export type ServerMessage = z.infer<typeof serverMessageSchema>;
 /** The stream messages that concern one endpoint's subscribers. */
 export type HubEvent = Extract<
   ServerMessage,
-  { type: 'capture' | 'capture-deleted' | 'captures-cleared' | 'endpoint-updated' | 'endpoint-deleted' | 'replay-result' | 'bulk-progress' }
+  { type: 'capture' | 'capture-deleted' | 'captures-cleared' | 'endpoint-updated' | 'endpoint-deleted' | 'replay-result' | 'bulk-progress' | 'transfer-progress' }
 >;
 
 /** The endpoint an event concerns. */

@@ -4,7 +4,7 @@ import type { CaptureSummary, ReplayAttempt } from '../../shared/capture';
 import { captureSearchText } from './query-scan';
 import { summaryOf } from './capture-record';
 import { CaptureIndex, entryOf, Interner, type Entry } from './capture-index';
-import { readCapture, readSummaries, type LogPlace } from './capture-reader';
+import { readCapture, readCaptures, readSummaries, type LogPlace } from './capture-reader';
 import type { LogInspection } from './log-inspect';
 import { encodeBody, encodeMeta, encodeRecord, compactIndexOf } from './record-format';
 import { encodeSearchRecord, SidecarWriter } from './search-sidecar';
@@ -138,6 +138,20 @@ export class CaptureLog {
     const entry = this.index.get(id);
     if (!entry) return null;
     return readCapture(this.options, entry, this.index.replays.get(id) ?? []);
+  }
+
+  /** Whole captures after `cursor`, oldest first: at most `limit`, and fewer once `maxBytes` are read (at least one). */
+  readAfter(cursor: string | undefined, limit: number, maxBytes: number): Promise<StoredCapture[]> {
+    const entries = this.index.entries;
+    const start = cursor === undefined ? 0 : entries.firstAfter(cursor);
+    const picked: Entry[] = [];
+    let bytes = 0;
+    for (let i = start; i < entries.length && picked.length < limit && (picked.length === 0 || bytes < maxBytes); i++) {
+      const entry = entries.at(i) as Entry;
+      picked.push(entry);
+      bytes += entry.length;
+    }
+    return readCaptures(this.options, picked, (id) => this.index.replays.get(id) ?? []);
   }
 
   async delete(id: string): Promise<boolean> {

@@ -29,9 +29,8 @@ async function readRange(handle: FileHandle, offset: number, length: number): Pr
 }
 
 /**
- * Reads one capture and checks it on the way: its metadata record, body header and body must
- * pass their checksums and belong together, or DamagedCaptureError names the capture and file.
- * Null when its segment went away (evicted meanwhile).
+ * Reads one capture and checks it on the way (see decodeCapture). Null when its segment went
+ * away (evicted meanwhile).
  */
 export async function readCapture(place: LogPlace, entry: Entry, replays: ReplayAttempt[]): Promise<StoredCapture | null> {
   const handle = await openSegment(place, entry.segment);
@@ -42,6 +41,43 @@ export async function readCapture(place: LogPlace, entry: Entry, replays: Replay
   } finally {
     await handle.close();
   }
+  return decodeCapture(place, entry, data, replays);
+}
+
+/**
+ * Consecutive captures of one log, read a segment at a time (one read per run of captures in the
+ * same segment) and checked like readCapture. Captures whose segment went away are left out.
+ */
+export async function readCaptures(place: LogPlace, entries: Entry[], replaysOf: (id: string) => ReplayAttempt[]): Promise<StoredCapture[]> {
+  const out: StoredCapture[] = [];
+  for (let i = 0; i < entries.length; ) {
+    const first = entries[i] as Entry;
+    let j = i;
+    while (j < entries.length && (entries[j] as Entry).segment === first.segment) j++;
+    const last = entries[j - 1] as Entry;
+    const handle = await openSegment(place, first.segment);
+    if (handle) {
+      try {
+        const span = await readRange(handle, first.offset, last.offset + last.length - first.offset);
+        for (const entry of entries.slice(i, j)) {
+          const at = entry.offset - first.offset;
+          out.push(decodeCapture(place, entry, span.subarray(at, at + entry.length), replaysOf(entry.id)));
+        }
+      } finally {
+        await handle.close();
+      }
+    }
+    i = j;
+  }
+  return out;
+}
+
+/**
+ * A capture from its bytes: its metadata record, body header and body must pass their checksums
+ * and belong together, or DamagedCaptureError names the capture and file. The body is copied out
+ * of `data` (which may be a larger read).
+ */
+function decodeCapture(place: LogPlace, entry: Entry, data: Buffer, replays: ReplayAttempt[]): StoredCapture {
   const where = `${place.where}/${segmentFileName(entry.segment)}`;
   const damaged = (detail: string) => new DamagedCaptureError(entry.id, `${where} at byte ${entry.offset}`, detail);
   if (data.length < entry.length) throw damaged('its records are cut short');

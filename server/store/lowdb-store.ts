@@ -178,6 +178,10 @@ export class LowdbStore implements Store {
     return this.requireLog(endpointId).listAfter(cursor, limit);
   }
 
+  async readAfter(endpointId: string, cursor: string | undefined, limit: number, maxBytes: number): Promise<StoredCapture[]> {
+    return this.requireLog(endpointId).readAfter(cursor, limit, maxBytes);
+  }
+
   async count(endpointId: string): Promise<number> {
     return this.logs.get(endpointId)?.size ?? 0;
   }

@@ -271,21 +271,31 @@ export class SegmentWriter {
 
 /** Writes the buffers in order at `position` with as few writev calls as the kernel allows. */
 export async function writeAll(handle: FileHandle, buffers: Buffer[], position: number): Promise<void> {
-  let pending = buffers;
+  let i = 0; // first buffer not fully written
+  let offset = 0; // bytes of buffers[i] already written
   let at = position;
-  while (pending.length > 0) {
-    const { bytesWritten } = await handle.writev(pending.slice(0, 1024), at); // IOV_MAX is 1024 on Linux
-    at += bytesWritten;
-    let skip = bytesWritten;
-    const rest: Buffer[] = [];
-    for (const buffer of pending) {
-      if (skip >= buffer.length) {
-        skip -= buffer.length;
-        continue;
-      }
-      rest.push(skip > 0 ? buffer.subarray(skip) : buffer);
-      skip = 0;
+  const skipEmpty = () => {
+    while (i < buffers.length && (buffers[i] as Buffer).length === offset) {
+      i += 1;
+      offset = 0;
     }
-    pending = rest;
+  };
+  skipEmpty();
+  while (i < buffers.length) {
+    const batch = [offset > 0 ? (buffers[i] as Buffer).subarray(offset) : (buffers[i] as Buffer)];
+    for (let j = i + 1; j < buffers.length && batch.length < 1024; j++) batch.push(buffers[j] as Buffer); // IOV_MAX is 1024 on Linux
+    let { bytesWritten } = await handle.writev(batch, at);
+    at += bytesWritten;
+    while (bytesWritten > 0) {
+      const left = (buffers[i] as Buffer).length - offset;
+      if (bytesWritten < left) {
+        offset += bytesWritten;
+        break;
+      }
+      bytesWritten -= left;
+      i += 1;
+      offset = 0;
+    }
+    skipEmpty();
   }
 }

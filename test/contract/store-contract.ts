@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../server/errors';
 import type { Store } from '../../server/store/store';
 import { runStoreCaptureCases } from './store-contract-captures';
+import { runStoreImportCases } from './store-contract-import';
 import { runStoreQueryCases } from './store-contract-query';
 import { appendMany, delivery, endpoint, type StoreHarness } from './store-fixtures';
 
@@ -52,6 +53,7 @@ export function runStoreContract(options: StoreContractOptions): void {
     runEndpointCases(ctx, test);
     runStoreCaptureCases(ctx, test);
     runStoreQueryCases(ctx, test);
+    runStoreImportCases(ctx, test);
     runLifecycleCases(ctx, test);
   });
 }
