@@ -27,8 +27,10 @@ export async function* capturesOf(store: Store, endpointId: string): AsyncGenera
 
 async function write(out: Writable, text: string): Promise<void> {
   if (out.write(text)) return;
-  // A client that goes away never drains: stop at 'close' too, rather than wait forever.
-  await Promise.race([once(out, 'drain'), once(out, 'close')]);
+  // A client that goes away never drains: stop at 'close' too, rather than wait forever — and
+  // remove the listener that did not fire, or they pile up over a long export.
+  const waiting = new AbortController();
+  await Promise.race([once(out, 'drain', { signal: waiting.signal }), once(out, 'close', { signal: waiting.signal })]).finally(() => waiting.abort());
   if (out.destroyed) throw new Error('the client went away during the export');
 }
 
@@ -54,13 +56,16 @@ export async function writeExport(
   out: Writable, store: Store, endpointId: string, format: TransferFormat, baseUrl: string, version: string, onProgress?: TransferProgress,
 ): Promise<void> {
   const progress = throttled(onProgress, await store.count(endpointId));
-  let pending = '';
+  let pending: string[] = [];
+  let size = 0;
   let done = 0;
   const emit = async (text: string) => {
-    pending += text;
-    if (pending.length < CHUNK) return;
-    const piece = pending;
-    pending = '';
+    pending.push(text);
+    size += text.length;
+    if (size < CHUNK) return;
+    const piece = pending.join('');
+    pending = [];
+    size = 0;
     await write(out, piece);
     progress(done);
   };
@@ -69,8 +74,8 @@ export async function writeExport(
     await emit(format === 'jsonl' ? `${JSON.stringify(jsonlLineOf(capture))}\n` : `${done === 0 ? '\n' : ',\n'}${JSON.stringify(harEntryOf(capture, baseUrl))}`);
     done += 1;
   }
-  if (format === 'har') pending += '\n]}}\n';
-  if (pending.length > 0) await write(out, pending);
+  if (format === 'har') pending.push('\n]}}\n');
+  if (pending.length > 0) await write(out, pending.join(''));
   progress(done, true);
 }
 

@@ -44,6 +44,8 @@ export async function readCapture(place: LogPlace, entry: Entry, replays: Replay
   return decodeCapture(place, entry, data, replays);
 }
 
+const scratchBuffers: Buffer[] = [];
+
 /**
  * Consecutive captures of one log, read a segment at a time (one read per run of captures in the
  * same segment) and checked like readCapture. Captures whose segment went away are left out.
@@ -57,14 +59,20 @@ export async function readCaptures(place: LogPlace, entries: Entry[], replaysOf:
     const last = entries[j - 1] as Entry;
     const handle = await openSegment(place, first.segment);
     if (handle) {
+      const length = last.offset + last.length - first.offset;
+      // A reused scratch buffer: large reads allocated afresh each time cost more in GC than in I/O.
+      const scratch = scratchBuffers.pop();
+      const buffer = scratch && scratch.length >= length ? scratch : Buffer.allocUnsafe(Math.max(length, 1 << 20));
       try {
-        const span = await readRange(handle, first.offset, last.offset + last.length - first.offset);
+        const { bytesRead } = await handle.read(buffer, 0, length, first.offset);
+        const span = buffer.subarray(0, bytesRead);
         for (const entry of entries.slice(i, j)) {
           const at = entry.offset - first.offset;
           out.push(decodeCapture(place, entry, span.subarray(at, at + entry.length), replaysOf(entry.id)));
         }
       } finally {
         await handle.close();
+        if (scratchBuffers.length < 4 && buffer.length <= 64 << 20) scratchBuffers.push(buffer);
       }
     }
     i = j;

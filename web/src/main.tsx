@@ -6,6 +6,7 @@ import './styles/layout.css';
 import './styles/list.css';
 import './styles/detail.css';
 import './styles/forms.css';
+import './styles/transfer.css';
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
