@@ -60,8 +60,8 @@ export class CaptureLog {
     return this.index.entries.at(this.index.size - 1)?.id ?? this.newest ?? this.evictedUpTo ?? undefined;
   }
 
-  /** Where the newest segment ends, for the clean-shutdown record (null when a write failed). */
-  get end(): { segment: number; size: number } {
+  /** Where the newest segment ends, for the clean-shutdown record (null when a failed write could not be undone). */
+  get end(): { segment: number; size: number } | null {
     return this.writer.position;
   }
 
@@ -255,7 +255,10 @@ export class CaptureLog {
       await this.truncateTail(cut.file, cut.offset);
       this.options.warn(`${cut.file}: cut off ${cut.bytes} bytes of ${cut.what} (a write a crash interrupted; never acknowledged)`);
     }
-    for (const file of inspection.leftovers) await unlink(file).catch(() => undefined);
+    for (const file of inspection.leftovers) {
+      await unlink(file).catch(() => undefined);
+      await unlink(file.replace(/\.jsonl$/, '.search')).catch(() => undefined);
+    }
     if (unsealed) await appendFile(unsealed.file, encodeRecord('z', { size: unsealed.size }));
     let position: SegmentPosition | null = null;
     for (const { segment, scan } of inspection.segments) {

@@ -85,7 +85,8 @@ export class LowdbStore implements Store {
     this.closed = true;
     await this.endpointWrites;
     await Promise.all([...this.logs.values()].map((log) => log.close()));
-    const endpoints = Object.fromEntries([...this.logs].map(([id, log]) => [id, log.end]));
+    // A log whose failed write could not be undone is left out: its next start is treated as after a crash.
+    const endpoints = Object.fromEntries([...this.logs].flatMap(([id, log]) => (log.end ? [[id, log.end]] : [])));
     await writeCleanShutdown(this.options.dir, { endpoints }).catch((error: Error) => this.warn(`could not record the clean shutdown: ${error.message}`));
     await this.unlock();
   }

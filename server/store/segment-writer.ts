@@ -94,9 +94,9 @@ export class SegmentWriter {
     return this.segment;
   }
 
-  /** Where the newest segment ends now (what a clean shutdown records). */
-  get position(): { segment: number; size: number } {
-    return { segment: this.segment, size: this.size };
+  /** Where the newest segment ends now (what a clean shutdown records); null while a failed write is not undone. */
+  get position(): { segment: number; size: number } | null {
+    return this.failed ? null : { segment: this.segment, size: this.size };
   }
 
   /** Queues buffers (whole records, newline included); resolves when they are durable. */
@@ -119,6 +119,7 @@ export class SegmentWriter {
   async close(): Promise<void> {
     this.closed = true;
     await this.drain();
+    if (this.failed) await this.recover().catch(() => undefined); // else the clean shutdown leaves it out
     await this.handle?.close();
     this.handle = null;
   }
