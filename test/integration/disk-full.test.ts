@@ -90,5 +90,5 @@ describe('disk full', () => {
       child.process.kill('SIGKILL');
       await child.exited;
     }
-  });
+  }, 90_000); // two server starts and a filesystem filled a request at a time
 });

@@ -36,7 +36,7 @@ describe('atomic imports', () => {
     let child = await spawnServer(args);
     await fetch(`${child.url}/api/endpoints/default`, { method: 'PATCH', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ retention: { maxCaptures: 1_000_000 } }) });
     await fetch(`${child.url}/h/default`, { method: 'POST', body: 'before' });
-    for (const delayMs of [300, 900, 1500, 2100, 2700]) {
+    for (const delayMs of [400, 1300, 2300]) {
       const importing = fetch(`${child.url}/api/endpoints/default/import?format=har`, { method: 'POST', headers: auth, body: new Uint8Array(har) }).then((r) => r.status, () => 'cut');
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       child.process.kill('SIGKILL');
@@ -53,9 +53,9 @@ describe('atomic imports', () => {
     child.process.kill('SIGKILL');
     await child.exited;
     expect(outcomes.every((added) => added === 0 || added === 15_000)).toBe(true);
-    expect(outcomes).toHaveLength(5);
+    expect(outcomes).toHaveLength(3);
     expect(cutMidWrite).toBeGreaterThanOrEqual(0); // how often the kill fell inside the write itself: see the next test for that case made certain
-  });
+  }, 120_000); // four server starts and three 30 MB uploads
 
   it('an import cut anywhere before its commit record is left out at the next start', async () => {
     const dir = await tempDir();
