@@ -29,18 +29,19 @@ export default async function run(): Promise<void> {
     console.log(`  RSS after filling: ${((fill.rss as number) / 2 ** 20).toFixed(0)} MiB`);
     const m = step(['measure', dir, String(N)]);
     const perCapture = ((m.rssAfter as number) - (empty.rss as number)) / N;
-    console.log(`restart to ready                 ${((m.restartMs as number) / 1000).toFixed(2)} s   (target ≤ 10 s; before: 5.4 s at 300,000)`);
+    console.log(`restart to ready                 ${((m.restartMs as number) / 1000).toFixed(2)} s wall, ${(m.restartCpu as number).toFixed(2)} CPU-s   (target ≤ 10 s; before: 5.4 s at 300,000)`);
     console.log(`RSS per capture after restart    ${perCapture.toFixed(0)} B   (${((m.rssAfter as number) / 2 ** 20).toFixed(0)} MiB in all; target ≤ 500 B; before: ~2,300 B)`);
     const page = m.firstPage as { p50: number; p99: number };
     console.log(`first page (50)                  p50 ${ms(page.p50)}  p99 ${ms(page.p99)}   (target ≤ 50 ms)`);
     for (const [kind, t] of Object.entries(m.queries as Record<string, { p50: number; p99: number }>)) {
       console.log(`query: ${kind.padEnd(26)}p50 ${ms(t.p50)}  p99 ${ms(t.p99)}`);
     }
-    const exports = m.exports as Record<string, number>;
-    console.log(`export JSONL                     ${exports.jsonl?.toFixed(0)} MB/s   (target ≥ 50; before: 4.4 MB/s)`);
-    console.log(`export HAR                       ${exports.har?.toFixed(0)} MB/s   (target ≥ 50)`);
-    const imports = m.importPerSecond as { storeOnly: number; withParsing: number };
-    console.log(`import (20,000 JSONL captures)   ${imports.withParsing.toFixed(0)} captures/s parsed and stored; ${imports.storeOnly.toFixed(0)}/s the store alone   (target ≥ 20,000)`);
+    // Wall-clock rates, and per CPU-second of the process (what an unloaded core would give).
+    const exports = m.exports as Record<string, { wall: number; cpu: number }>;
+    console.log(`export JSONL                     ${exports.jsonl?.wall.toFixed(0)} MB/s (${exports.jsonl?.cpu.toFixed(0)} MB per CPU-s)   (target ≥ 50; before: 4.4 MB/s)`);
+    console.log(`export HAR                       ${exports.har?.wall.toFixed(0)} MB/s (${exports.har?.cpu.toFixed(0)} MB per CPU-s)   (target ≥ 50)`);
+    const imports = m.importPerSecond as { storeOnly: number; withParsing: number; storeOnlyCpu: number; withParsingCpu: number };
+    console.log(`import (20,000 JSONL captures)   ${imports.withParsing.toFixed(0)} captures/s parsed and stored (${imports.withParsingCpu.toFixed(0)} per CPU-s); the store alone ${imports.storeOnly.toFixed(0)}/s (${imports.storeOnlyCpu.toFixed(0)} per CPU-s)   (target ≥ 20,000)`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

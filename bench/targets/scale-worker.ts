@@ -26,9 +26,20 @@ function capture(i: number, n: number): NewCapture {
   };
 }
 
-function rss(): number {
-  (globalThis as { gc?: () => void }).gc?.();
+/** RSS once garbage is collected and V8 has had a moment to give back what it no longer uses. */
+async function rss(): Promise<number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  gc?.();
+  gc?.();
   return process.memoryUsage().rss;
+}
+
+/** CPU seconds (this process, all threads) since `from`: unlike wall time, barely moved by a loaded machine. */
+function cpuSeconds(from: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1e6;
 }
 
 function percentile(values: number[], p: number): number {
@@ -55,17 +66,19 @@ async function fill(): Promise<object> {
     await Promise.all(Array.from({ length: Math.min(500, N - at) }, (_, k) => store.append(capture(at + k, N))));
   }
   const seconds = (performance.now() - started) / 1000;
-  const filled = rss();
+  const filled = await rss();
   await store.close();
   return { seconds, rss: filled };
 }
 
 async function measure(): Promise<object> {
-  const before = rss();
+  const before = await rss();
   const opened = performance.now();
+  const openCpu = process.cpuUsage();
   const store = await LowdbStore.open({ dir, warn: () => undefined });
   const restartMs = performance.now() - opened;
-  const after = rss();
+  const restartCpu = cpuSeconds(openCpu);
+  const after = await rss();
   const firstPage = await timed(50, (k) => store.list('big', k % 2 ? { limit: 50 } : { limit: 50, before: undefined }));
   const q = (text: string) => parseQuery(text, T0 + N * 1000);
   const queries: Record<string, { p50: number; p99: number }> = {
@@ -80,13 +93,14 @@ async function measure(): Promise<object> {
     header: await timed(5, () => store.list('big', { limit: 50, query: q('header:x-kind=k7 method:PUT') })),
     'body word (one match among all)': await timed(5, () => store.list('big', { limit: 50, query: q('quokka') })),
   };
-  const exports: Record<string, number> = {};
+  const exports: Record<string, { wall: number; cpu: number }> = {};
   for (const format of ['jsonl', 'har'] as const) {
     let bytes = 0;
     const sink = new Writable({ write(chunk: Buffer, _enc, done) { bytes += chunk.length; done(); } });
     const started = performance.now();
+    const cpu = process.cpuUsage();
     await writeExport(sink, store, 'big', format, 'http://bench', '0');
-    exports[format] = bytes / 1e6 / ((performance.now() - started) / 1000);
+    exports[format] = { wall: bytes / 1e6 / ((performance.now() - started) / 1000), cpu: bytes / 1e6 / cpuSeconds(cpu) };
   }
   const file = Buffer.from(Array.from({ length: 20_000 }, (_, i) => {
     const c = capture(i, 20_000);
@@ -94,17 +108,20 @@ async function measure(): Promise<object> {
   }).join('\n'));
   await store.createEndpoint(buildEndpoint('imports', { retention: { maxCaptures: 1_000_000 } }, 0));
   const parsed = performance.now();
+  const parseCpu = process.cpuUsage();
   const captures = parseImport(file, 'jsonl', 'imports');
   const stored = performance.now();
+  const storeCpu = process.cpuUsage();
   await store.importCaptures('imports', captures, 'bench');
   const done = performance.now();
+  const cpu = { store: cpuSeconds(storeCpu), all: cpuSeconds(parseCpu) };
   await store.close();
   return {
-    restartMs, rssBefore: before, rssAfter: after, firstPage, queries, exports,
-    importPerSecond: { storeOnly: 20_000 / ((done - stored) / 1000), withParsing: 20_000 / ((done - parsed) / 1000) },
+    restartMs, restartCpu, rssBefore: before, rssAfter: after, firstPage, queries, exports,
+    importPerSecond: { storeOnly: 20_000 / ((done - stored) / 1000), withParsing: 20_000 / ((done - parsed) / 1000), storeOnlyCpu: 20_000 / cpu.store, withParsingCpu: 20_000 / cpu.all },
   };
 }
 
-const result = step === 'fill' ? await fill() : step === 'measure' ? await measure() : { rss: rss() };
+const result = step === 'fill' ? await fill() : step === 'measure' ? await measure() : { rss: await rss() };
 console.log(JSON.stringify(result));
 process.exit(0);

@@ -3,9 +3,11 @@ import type { CompactIndex } from './record-format';
 import { EntryList } from './entry-list';
 
 /**
- * What memory holds of one retained capture (a few hundred bytes): where it is on disk and the
- * fields field-queries decide on. Strings that repeat (methods, verdicts, event types, peers,
- * paths) are interned. Summaries are read from disk when a page is served.
+ * What memory holds of one retained capture (about 250 bytes of heap with its map entries):
+ * where it is on disk and the fields field-queries decide on. Strings that repeat (methods,
+ * event types, peers, paths) are interned; numbers are kept small enough to stay unboxed
+ * (receivedAt as seconds from 2017 plus its milliseconds packed with the verdicts and flags).
+ * Summaries are read from disk when a page is served.
  */
 export interface Entry {
   id: string;
@@ -13,16 +15,35 @@ export interface Entry {
   offset: number; // bytes: its metadata record
   metaLength: number; // bytes, newline excluded
   length: number; // bytes from the metadata record to the end of the body
-  receivedAt: number; // ms since epoch
+  /** receivedAt: whole seconds since AT_BASE_SEC (ms in `marks`), or NaN when it needs `exactAt`. */
+  atSec: number;
   method: string;
   status: number;
-  signature: string;
-  schema: string;
+  /** ms of receivedAt (10 bits) | signature status << 10 (3 bits) | schema status << 13 (3 bits) | flags << 16. */
+  marks: number;
   eventType: string | null;
   deliveryId: string | null;
   path: string;
   peer: string;
-  flags: number; // FLAG_DUPLICATE | FLAG_REJECTED
+}
+
+const AT_BASE_SEC = 1_500_000_000; // 2017-07-14: seconds since then fit a small integer until 2085
+const SIGNATURES = ['valid', 'invalid', 'missing', 'expired', 'skipped'];
+const SCHEMAS = ['valid', 'invalid', 'unknown', 'skipped'];
+/** receivedAt values that do not pack (fractional, far past or future): rare, kept aside. */
+const exactAt = new WeakMap<Entry, number>();
+
+export function receivedAtOf(entry: Entry): number {
+  return Number.isNaN(entry.atSec) ? (exactAt.get(entry) as number) : (entry.atSec + AT_BASE_SEC) * 1000 + (entry.marks & 1023);
+}
+export function signatureOf(entry: Entry): string {
+  return SIGNATURES[(entry.marks >> 10) & 7] ?? '';
+}
+export function schemaOf(entry: Entry): string {
+  return SCHEMAS[(entry.marks >> 13) & 7] ?? '';
+}
+export function flagsOf(entry: Entry): number {
+  return entry.marks >> 16;
 }
 
 const MAX_INTERNED = 100_000;
@@ -41,11 +62,17 @@ export class Interner {
 
 export function entryOf(index: CompactIndex, segment: number, offset: number, metaLength: number, length: number, intern: Interner): Entry {
   const [id, receivedAt, method, status, signature, schema, eventType, deliveryId, path, peer, flags] = index;
-  return {
-    id, segment, offset, metaLength, length, receivedAt,
-    method: intern.of(method), status, signature: intern.of(signature), schema: intern.of(schema), eventType: intern.of(eventType),
-    deliveryId, path: intern.of(path), peer: intern.of(peer), flags,
+  const sec = Math.floor(receivedAt / 1000) - AT_BASE_SEC;
+  const packs = Number.isInteger(receivedAt) && Math.abs(sec) < 2 ** 30;
+  const ms = packs ? receivedAt - (sec + AT_BASE_SEC) * 1000 : 0;
+  const code = (list: string[], value: string) => (list.includes(value) ? list.indexOf(value) : 7); // 7: none known
+  const marks = ms | (code(SIGNATURES, signature) << 10) | (code(SCHEMAS, schema) << 13) | (flags << 16);
+  const entry: Entry = {
+    id, segment, offset, metaLength, length, atSec: packs ? sec : Number.NaN,
+    method: intern.of(method), status, marks, eventType: intern.of(eventType), deliveryId, path: intern.of(path), peer: intern.of(peer),
   };
+  if (!packs) exactAt.set(entry, receivedAt);
+  return entry;
 }
 
 /**
@@ -54,7 +81,6 @@ export function entryOf(index: CompactIndex, segment: number, offset: number, me
  */
 export class CaptureIndex {
   readonly entries = new EntryList<Entry>();
-  private byId = new Map<string, Entry>();
   /** Delivery id → the entry holding it, or those holding it oldest first when several do. */
   private byDeliveryId = new Map<string, Entry | Entry[]>();
   /** Replay attempts of the captures that have any. */
@@ -68,8 +94,10 @@ export class CaptureIndex {
     return this.entries.length;
   }
 
+  /** By id: a binary search, since ids sort in the order entries are kept. */
   get(id: string): Entry | undefined {
-    return this.byId.get(id);
+    const entry = this.entries.at(this.entries.firstAtOrAfter(id));
+    return entry?.id === id ? entry : undefined;
   }
 
   firstWithDeliveryId(deliveryId: string): Entry | null {
@@ -79,7 +107,6 @@ export class CaptureIndex {
 
   add(entry: Entry): void {
     this.entries.push(entry);
-    this.byId.set(entry.id, entry);
     if (entry.deliveryId !== null) {
       const held = this.byDeliveryId.get(entry.deliveryId);
       if (held === undefined) this.byDeliveryId.set(entry.deliveryId, entry);
@@ -109,14 +136,12 @@ export class CaptureIndex {
 
   clear(): void {
     this.entries.clear();
-    this.byId.clear();
     this.byDeliveryId.clear();
     this.replays.clear();
     this.live.clear();
   }
 
   private unlink(entry: Entry): void {
-    this.byId.delete(entry.id);
     this.replays.delete(entry.id);
     if (entry.deliveryId !== null) {
       const held = this.byDeliveryId.get(entry.deliveryId);

@@ -6,6 +6,7 @@ import { summaryOf } from './capture-record';
 import { CaptureIndex, entryOf, Interner, type Entry } from './capture-index';
 import { readCapture, readCaptures, readSummaries, type LogPlace } from './capture-reader';
 import type { LogInspection } from './log-inspect';
+import { isRecord } from './segment-scan';
 import { encodeBody, encodeMeta, encodeRecord, compactIndexOf } from './record-format';
 import { encodeSearchRecord, SidecarWriter } from './search-sidecar';
 import { SegmentWriter, segmentFileName, type SegmentLimits, type SegmentPosition } from './segment-writer';
@@ -268,8 +269,8 @@ export class CaptureLog {
       for (const unit of scan.units) {
         if (cut && cut.segment === segment && unit.offset >= cut.offset) break;
         sealed = false;
-        if (unit.kind === 'capture') {
-          this.index.add(entryOf(unit.index, segment, unit.offset, unit.metaLength, unit.length, this.options.intern));
+        if (!isRecord(unit)) {
+          this.index.add(unit);
           captures += 1;
           continue;
         }

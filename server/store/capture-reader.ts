@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CaptureSummary, ReplayAttempt } from '../../shared/capture';
 import { DamagedCaptureError } from '../errors';
 import type { Entry } from './capture-index';
-import { bodyIntact, lineIntact, NEWLINE, parseMeta, parseRecord } from './record-format';
+import { bodyIntact, lineIntact, NEWLINE, parseBodyHeader, parseMeta } from './record-format';
 import { segmentFileName } from './segment-writer';
 import type { StoredCapture } from './store';
 
@@ -93,7 +93,7 @@ function decodeCapture(place: LogPlace, entry: Entry, data: Buffer, replays: Rep
   if (data[metaEnd] !== NEWLINE || !lineIntact(data, 0, metaEnd)) throw damaged('its metadata record fails its checksum');
   const headerEnd = data.indexOf(NEWLINE, metaEnd + 1);
   if (headerEnd === -1 || !lineIntact(data, metaEnd + 1, headerEnd)) throw damaged('its body header fails its checksum');
-  const header = parseRecord(data, metaEnd + 1, headerEnd) as { id: string; len: number; bk: string };
+  const header = parseBodyHeader(data, metaEnd + 1, headerEnd);
   const body = data.subarray(headerEnd + 1, headerEnd + 1 + header.len);
   if (header.id !== entry.id || body.length !== header.len || data[headerEnd + 1 + header.len] !== NEWLINE) throw damaged('its body record does not belong to it');
   if (!bodyIntact(body, header.bk)) throw damaged('its body fails its checksum');

@@ -2,6 +2,7 @@ import { open, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Endpoint } from '../../shared/endpoint';
 import { DamagedStoreError } from '../errors';
+import type { Interner } from './capture-index';
 import { syncDirectory } from './durable-json-file';
 import { EndpointsFile } from './endpoints-file';
 import { upgradeLegacyLog } from './legacy-upgrade';
@@ -20,15 +21,15 @@ export interface PreparedFolder {
  * anything is damaged or missing — changing nothing. Then clears what earlier runs left (clears'
  * trash folders) and removes the clean-shutdown record, so that only the next clean close writes one.
  */
-export async function prepareDataFolder(dir: string, description: string, warn: (message: string) => void): Promise<PreparedFolder> {
-  let inspection = await inspectStore(dir, description);
+export async function prepareDataFolder(dir: string, description: string, warn: (message: string) => void, intern: Interner): Promise<PreparedFolder> {
+  let inspection = await inspectStore(dir, description, { intern });
   if (inspection.legacy) {
     if (inspection.report.findings.length > 0) throw new DamagedStoreError(dir, inspection.report.findings);
     for (const id of new Set([...(inspection.endpoints ?? []).map((e) => e.id)])) {
       const upgraded = await upgradeLegacyLog(join(dir, 'captures', id), warn);
       if (upgraded > 0) warn(`captures/${id}: ${upgraded} segment(s) upgraded to checksummed records (format 2)`);
     }
-    inspection = await inspectStore(dir, description, { upgraded: true });
+    inspection = await inspectStore(dir, description, { upgraded: true, intern });
   }
   if (inspection.report.findings.length > 0) throw new DamagedStoreError(dir, inspection.report.findings);
   for (const folder of inspection.trash) await rm(folder, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import type { QueryTerm } from '../../shared/query';
 import { deliveryIdForms, peerForms } from '../../shared/query';
 import { cachedGlob } from '../../shared/query-match';
-import type { Entry } from './capture-index';
+import { flagsOf, receivedAtOf, schemaOf, signatureOf, type Entry } from './capture-index';
 import { FLAG_DUPLICATE, FLAG_REJECTED } from './record-format';
 
 type FieldTerm = Exclude<QueryTerm, { field: 'text' | 'header' }>;
@@ -31,9 +31,9 @@ export function entryMatcher(term: FieldTerm): (entry: Entry) => boolean {
     case 'status':
       return (e) => e.status >= term.min && e.status <= term.max;
     case 'sig':
-      return (e) => e.signature === term.value;
+      return (e) => signatureOf(e) === term.value;
     case 'schema':
-      return (e) => e.schema === term.value;
+      return (e) => schemaOf(e) === term.value;
     case 'event': {
       const test = memo((value: string) => cachedGlob(term.pattern, true).test(value));
       return (e) => e.eventType !== null && test(e.eventType);
@@ -53,11 +53,11 @@ export function entryMatcher(term: FieldTerm): (entry: Entry) => boolean {
       return (e) => test(e.peer);
     }
     case 'is':
-      return term.value === 'duplicate' ? (e) => (e.flags & FLAG_DUPLICATE) !== 0 : (e) => (e.flags & FLAG_REJECTED) !== 0;
+      return term.value === 'duplicate' ? (e) => (flagsOf(e) & FLAG_DUPLICATE) !== 0 : (e) => (flagsOf(e) & FLAG_REJECTED) !== 0;
     case 'after':
-      return (e) => e.receivedAt >= term.at;
+      return (e) => receivedAtOf(e) >= term.at;
     case 'before':
-      return (e) => e.receivedAt < term.at;
+      return (e) => receivedAtOf(e) < term.at;
   }
 }
 

@@ -1,7 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DamageFinding } from './integrity';
-import { scanSegment, type ScannedRecord, type ScannedSegment, type ScannedUnit } from './segment-scan';
+import { Interner } from './capture-index';
+import { isRecord, scanSegment, type ScannedRecord, type ScannedSegment, type ScannedUnit } from './segment-scan';
 import { segmentFileName } from './segment-writer';
 
 /** Where an endpoint's newest segment ended when the store was last closed cleanly. */
@@ -41,6 +42,31 @@ export interface LogInspection {
 
 export const SEGMENT_NAME = /^\d{8}\.jsonl$/;
 
+/**
+ * Reads whole segments into one buffer reused from segment to segment (a scan keeps nothing that
+ * points into it): reading thousands of segments into fresh buffers leaves the allocator's memory
+ * fragmented, and the process's RSS far above what it holds.
+ */
+function segmentReader(): (file: string) => Promise<Buffer> {
+  let scratch = Buffer.alloc(0);
+  return async (file) => {
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, 2 * scratch.length, 1 << 20));
+      let read = 0;
+      while (read < size) {
+        const { bytesRead } = await handle.read(scratch, read, size - read, read);
+        if (bytesRead === 0) break;
+        read += bytesRead;
+      }
+      return scratch.subarray(0, read);
+    } finally {
+      await handle.close();
+    }
+  };
+}
+
 export async function readAcceptedLosses(dir: string): Promise<AcceptedLosses> {
   try {
     const value = JSON.parse(await readFile(join(dir, 'repairs.json'), 'utf8')) as Partial<AcceptedLosses>;
@@ -52,14 +78,14 @@ export async function readAcceptedLosses(dir: string): Promise<AcceptedLosses> {
 
 function lastRecord(units: ScannedUnit[]): Record<string, unknown> | null {
   const last = units[units.length - 1];
-  return last?.kind === 'record' ? last.value : null;
+  return last && isRecord(last) ? last.value : null;
 }
 
 /** The import begun (`i`) and never committed (`j`) at the end of a segment's units, if any. */
 function uncommittedImport(units: ScannedUnit[]): ScannedRecord | null {
   for (let i = units.length - 1; i >= 0; i--) {
     const unit = units[i] as ScannedUnit;
-    if (unit.kind === 'capture') continue;
+    if (!isRecord(unit)) continue;
     return unit.value.t === 'i' ? unit : null;
   }
   return null;
@@ -72,7 +98,7 @@ function uncommittedImport(units: ScannedUnit[]): ScannedRecord | null {
  * (cut at a record boundary), a sealed newest segment whose successor is gone, and — when the
  * store was closed cleanly — a newest segment that is not exactly as it was left.
  */
-export async function inspectLog(dir: string, where: string, clean: CleanEnd | null): Promise<LogInspection> {
+export async function inspectLog(dir: string, where: string, clean: CleanEnd | null, intern: Interner = new Interner()): Promise<LogInspection> {
   const out: LogInspection = { segments: [], findings: [], cut: null, leftovers: [], unsealed: null, captures: 0, bytes: 0 };
   let names: string[];
   try {
@@ -83,12 +109,13 @@ export async function inspectLog(dir: string, where: string, clean: CleanEnd | n
   }
   const accepted = await readAcceptedLosses(dir);
   const all: InspectedSegment[] = [];
+  const read = segmentReader();
   for (const name of names) {
     const file = join(dir, name);
-    all.push({ segment: Number(name.slice(0, 8)), file, scan: scanSegment(await readFile(file)) });
+    all.push({ segment: Number(name.slice(0, 8)), file, scan: scanSegment(await read(file), Number(name.slice(0, 8)), intern) });
   }
   let dropped = 0;
-  for (const { scan } of all) for (const unit of scan.units) if (unit.kind === 'record' && unit.value.t === 'g') dropped = Math.max(dropped, Number(unit.value.through));
+  for (const { scan } of all) for (const unit of scan.units) if (isRecord(unit) && unit.value.t === 'g') dropped = Math.max(dropped, Number(unit.value.through));
   for (const s of all) (s.segment <= dropped ? out.leftovers : []).push(s.file);
   out.segments = all.filter((s) => s.segment > dropped);
   const at = (segment: number) => `${where}/${segmentFileName(segment)}`;
@@ -113,7 +140,7 @@ export async function inspectLog(dir: string, where: string, clean: CleanEnd | n
 
   for (const [i, s] of out.segments.entries()) {
     out.bytes += s.scan.size;
-    out.captures += s.scan.units.filter((u) => u.kind === 'capture').length;
+    out.captures += s.scan.units.filter((u) => !isRecord(u)).length;
     for (const damage of s.scan.damage) {
       report({
         where: at(s.segment),

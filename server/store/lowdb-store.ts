@@ -61,7 +61,7 @@ export class LowdbStore implements Store {
     await mkdir(options.dir, { recursive: true, mode: 0o700 });
     store.unlock = await lockDataFolder(options.dir);
     try {
-      const prepared = await prepareDataFolder(options.dir, store.description, store.warn);
+      const prepared = await prepareDataFolder(options.dir, store.description, store.warn, store.intern);
       store.db.data = { endpoints: prepared.endpoints.map((endpoint) => deepFreeze(endpoint)) };
       store.endpointById = new Map(store.db.data.endpoints.map((endpoint) => [endpoint.id, endpoint]));
       for (const endpoint of store.db.data.endpoints) await store.openLog(endpoint, prepared.logs.get(endpoint.id));

@@ -1,5 +1,5 @@
 import type { CaptureSummary, HeaderPairs } from '../../shared/capture';
-import { checksumHex, checksumMatches, checksumsEnabled } from './checksum';
+import { checksumHex, checksumMatches, checksumOf, checksumsEnabled } from './checksum';
 
 /**
  * Segment record format, version 2. Every record is one JSON line that ends with its own
@@ -54,20 +54,52 @@ export function encodeBody(id: string, body: Buffer): Buffer[] {
   return [sealedLine(`{"t":"B","id":${JSON.stringify(id)},"len":${body.length},"bk":"${checksumHex(body)}"`), body, LINE_END];
 }
 
+const SUFFIX_BYTES = Buffer.from(SUFFIX, 'latin1');
+
 /** Whether the line [start, end) (newline excluded) carries a checksum suffix at all. */
 export function hasChecksum(data: Buffer, start: number, end: number): boolean {
-  return end - start > SUFFIX_LENGTH && data[end - 1] === 0x7d && data[end - 2] === 0x22 && data.toString('latin1', end - SUFFIX_LENGTH, end - SUFFIX_LENGTH + SUFFIX.length) === SUFFIX;
+  if (end - start <= SUFFIX_LENGTH || data[end - 1] !== 0x7d || data[end - 2] !== 0x22) return false;
+  return data.compare(SUFFIX_BYTES, 0, SUFFIX_BYTES.length, end - SUFFIX_LENGTH, end - SUFFIX_LENGTH + SUFFIX_BYTES.length) === 0;
+}
+
+/** The 8 hex digits at [at, at + 8) as a number, or -1 when they are not hex. */
+function hexAt(data: Buffer, at: number): number {
+  let value = 0;
+  for (let i = at; i < at + 8; i++) {
+    const c = data[i] as number;
+    const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+    if (digit === -1) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
 }
 
 /** Whether the line [start, end) (newline excluded) is intact: its checksum matches its bytes. */
 export function lineIntact(data: Buffer, start: number, end: number): boolean {
   if (!hasChecksum(data, start, end)) return false;
-  return checksumMatches(data.subarray(start, end - SUFFIX_LENGTH), data.toString('latin1', end - 10, end - 2));
+  if (!checksumsEnabled()) return true;
+  return checksumOf(data.subarray(start, end - SUFFIX_LENGTH)) === hexAt(data, end - 10);
 }
 
 /** The record kind of a line (`c`, `B`, `d`…), read from its fixed `{"t":"` start. */
 export function kindOf(data: Buffer, start: number): string {
-  return data.toString('latin1', start + 6, start + 7);
+  return String.fromCharCode(data[start + 6] as number);
+}
+
+/**
+ * The fields of an intact body header line, read from the fixed layout encodeBody writes
+ * (`{"t":"B","id":"<id>","len":<n>,"bk":"<hex>",…`); any other layout is parsed as JSON.
+ */
+export function parseBodyHeader(data: Buffer, start: number, end: number): { id: string; len: number; bk: string } {
+  const idStart = start + '{"t":"B","id":"'.length;
+  const idEnd = data.indexOf(0x22, idStart);
+  const lenStart = idEnd + '","len":'.length;
+  const lenEnd = idEnd === -1 ? -1 : data.indexOf(0x2c, lenStart);
+  if (lenEnd !== -1 && lenEnd < end && data.toString('latin1', idEnd, lenStart) === '","len":' && data.toString('latin1', lenEnd, lenEnd + 7) === ',"bk":"') {
+    const len = Number(data.toString('latin1', lenStart, lenEnd));
+    if (Number.isSafeInteger(len) && len >= 0) return { id: data.toString('latin1', idStart, idEnd), len, bk: data.toString('latin1', lenEnd + 7, lenEnd + 15) };
+  }
+  return parseRecord(data, start, end) as { id: string; len: number; bk: string };
 }
 
 /** The compact index of an intact metadata line. */

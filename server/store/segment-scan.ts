@@ -1,14 +1,12 @@
-import { bodyIntact, kindOf, lineIntact, NEWLINE, parseCompactIndex, parseRecord, type CompactIndex } from './record-format';
+import { entryOf, type Entry, type Interner } from './capture-index';
+import { bodyIntact, kindOf, lineIntact, NEWLINE, parseBodyHeader, parseCompactIndex, parseRecord, type CompactIndex } from './record-format';
 
-/** A capture whose metadata, body header and body all passed their checksums. */
-export interface ScannedCapture {
-  kind: 'capture';
-  index: CompactIndex;
-  /** Byte offset of its metadata record; the capture spans `length` bytes from there (body and newline included). */
-  offset: number;
-  metaLength: number; // bytes, newline excluded
-  length: number; // bytes
-}
+/**
+ * A capture whose metadata, body header and body all passed their checksums: directly the index
+ * entry the store keeps (start-up builds nothing else per capture, so a large log does not leave
+ * the heap fragmented by a second copy of it). `offset`/`length` span its records.
+ */
+export type ScannedCapture = Entry;
 
 /** Any other intact record. */
 export interface ScannedRecord {
@@ -19,6 +17,10 @@ export interface ScannedRecord {
 }
 
 export type ScannedUnit = ScannedCapture | ScannedRecord;
+
+export function isRecord(unit: ScannedUnit): unit is ScannedRecord {
+  return (unit as { kind?: unknown }).kind === 'record';
+}
 
 /** Bytes that failed a check, with the captures they held as far as they can be named. */
 export interface SegmentDamage {
@@ -63,7 +65,7 @@ function resync(data: Buffer, from: number): number {
  * (metadata, then its body header and body). Never throws on damage: damaged stretches are
  * listed and skipped up to the next intact record, so a check can name everything at once.
  */
-export function scanSegment(data: Buffer): ScannedSegment {
+export function scanSegment(data: Buffer, segment: number, intern: Interner): ScannedSegment {
   const out: ScannedSegment = { size: data.length, units: [], damage: [], torn: null };
   let pending: { offset: number; metaLength: number; index: CompactIndex } | null = null;
   const damaged = (offset: number, end: number, problem: string, extra: string[] = []) => {
@@ -85,7 +87,7 @@ export function scanSegment(data: Buffer): ScannedSegment {
     }
     const kind = kindOf(data, pos);
     if (kind === 'B') {
-      const header = parseRecord(data, pos, nl) as { id: string; len: number; bk: string };
+      const header = parseBodyHeader(data, pos, nl);
       const bodyEnd = nl + 1 + header.len;
       if (bodyEnd + 1 > data.length) {
         out.torn = { offset: pending?.offset ?? pos, what: `capture ${header.id} with an unfinished body` };
@@ -101,7 +103,7 @@ export function scanSegment(data: Buffer): ScannedSegment {
       }
       if (!owner || owner.index[0] !== header.id) damaged(pos, bodyEnd + 1, `a body of capture ${header.id} without its metadata record`, [header.id]);
       else if (!bodyIntact(data.subarray(nl + 1, bodyEnd), header.bk)) damaged(owner.offset, bodyEnd + 1, `the body of capture ${header.id} fails its checksum`, [header.id]);
-      else out.units.push({ kind: 'capture', index: owner.index, offset: owner.offset, metaLength: owner.metaLength, length: bodyEnd + 1 - owner.offset });
+      else out.units.push(entryOf(owner.index, segment, owner.offset, owner.metaLength, bodyEnd + 1 - owner.offset, intern));
       pos = bodyEnd + 1;
       continue;
     }

@@ -7,6 +7,7 @@ import { EndpointsFile } from './endpoints-file';
 import type { IntegrityReport } from './integrity';
 import { readAcceptedLosses, type InspectedSegment, type LogInspection } from './log-inspect';
 import { encodeRecord } from './record-format';
+import { isRecord } from './segment-scan';
 import { segmentFileName, writeAll } from './segment-writer';
 import { CLEAN_SHUTDOWN, STORE_MARKER, type StoreInspection } from './store-inspect';
 
@@ -95,9 +96,9 @@ async function rewriteSegment(r: Repairer, folder: string, s: InspectedSegment, 
   const kept: Buffer[] = [];
   let uncommitted: number | null = null;
   for (const unit of s.scan.units) {
-    if (unit.kind === 'record' && unit.value.t === 'z') continue;
-    if (unit.kind === 'record' && unit.value.t === 'i') uncommitted = kept.length;
-    if (unit.kind === 'record' && unit.value.t === 'j') uncommitted = null;
+    if (isRecord(unit) && unit.value.t === 'z') continue;
+    if (isRecord(unit) && unit.value.t === 'i') uncommitted = kept.length;
+    if (isRecord(unit) && unit.value.t === 'j') uncommitted = null;
     kept.push(data.subarray(unit.offset, unit.offset + unit.length));
   }
   if (uncommitted !== null) kept.length = uncommitted; // an import that never committed is not kept
