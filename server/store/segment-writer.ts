@@ -148,7 +148,9 @@ export class SegmentWriter {
     const captures = batch.reduce((sum, item) => sum + item.captures, 0);
     try {
       if (this.failed) await this.recover();
-      if (this.handle === null || (captures > 0 && (this.sealed || this.isFull()))) await this.openSegment(captures > 0 && (this.sealed || this.isFull()));
+      // A sealed segment takes nothing more, not even a deletion record: its seal must stay last.
+      const roll = this.sealed || (captures > 0 && this.isFull());
+      if (this.handle === null || roll) await this.openSegment(roll);
       const handle = this.handle as FileHandle;
       const start = this.size;
       let offset = start;

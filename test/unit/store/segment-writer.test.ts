@@ -1,4 +1,4 @@
-import { open, readFile, readdir, stat } from 'node:fs/promises';
+import { open, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreFullError, StoreWriteError } from '../../../server/errors';
@@ -109,5 +109,19 @@ describe('SegmentWriter write failures', () => {
     await writer.write([Buffer.from('{"n":3}\n')], 1);
     await writer.close();
     expect(await readFile(join(dir.path, segmentFileName(1)), 'utf8')).toBe('{"n":1}\n{"n":3}\n');
+  });
+});
+
+describe('SegmentWriter on a sealed segment', () => {
+  it('starts the next segment for any record, so the seal stays the last record', async () => {
+    const dir = await tempDir();
+    dirs.push(dir);
+    const sealed = Buffer.from('{"n":1}\n{"t":"z"}\n');
+    await writeFile(join(dir.path, segmentFileName(1)), sealed);
+    const writer = new SegmentWriter(dir.path, { maxCaptures: 10, maxBytes: 1 << 30 }, { segment: 1, size: sealed.length, captures: 1, sealed: true });
+    const { segment } = await writer.write([Buffer.from('{"t":"d"}\n')], 0);
+    await writer.close();
+    expect(segment).toBe(2);
+    expect(await readFile(join(dir.path, segmentFileName(1)))).toEqual(sealed);
   });
 });
