@@ -14,7 +14,7 @@ import { TEST_TOKEN } from '../support/test-server';
 let mountPoint = '';
 beforeAll(async () => {
   mountPoint = await mkdtemp(join(tmpdir(), 'hookscope-tmpfs-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m,mode=0700', 'tmpfs', mountPoint]);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m,mode=0700', 'tmpfs', mountPoint]);
 });
 afterAll(async () => {
   if (!mountPoint) return;
@@ -53,7 +53,7 @@ describe('disk full', () => {
       const acked = new Map<string, string>();
       let full: Response | null = null;
       for (let i = 0; i < 200 && !full; i++) {
-        const body = `${i}:${'z'.repeat(32 * 1024)}`;
+        const body = `${i}:${'z'.repeat(48 * 1024)}`;
         const res = await fetch(`${child.url}/h/default`, { method: 'POST', body });
         if (res.status === 200) acked.set(((await res.json()) as { id: string }).id, sha256(body));
         else full = res;
@@ -90,5 +90,5 @@ describe('disk full', () => {
       child.process.kill('SIGKILL');
       await child.exited;
     }
-  }, 90_000); // two server starts and a filesystem filled a request at a time
+  }, 180_000); // two server starts and a filesystem filled a request at a time
 });
