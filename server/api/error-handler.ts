@@ -10,6 +10,8 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (error instanceof HttpError) {
+      const retryAfter = (error as { retryAfterSec?: unknown }).retryAfterSec;
+      if (typeof retryAfter === 'number') res.setHeader('retry-after', String(retryAfter));
       // 5xx: the store failed (503, 507…) or a capture is damaged: the operator needs the cause.
       if (error.status >= 500) logger.error({ err: error, method: req.method, path: req.originalUrl.split('?')[0], status: error.status }, error.message);
       res.status(error.status).json(error.details ? { error: error.message, details: error.details } : { error: error.message });

@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError } from '../../server/errors';
 import type { Store } from '../../server/store/store';
 import { runStoreAttemptCases } from './store-contract-attempts';
 import { runStoreCaptureCases } from './store-contract-captures';
+import { runStoreImportCases } from './store-contract-import';
 import { runStoreQueryCases } from './store-contract-query';
 import { appendMany, delivery, endpoint, type StoreHarness } from './store-fixtures';
 
@@ -54,6 +55,7 @@ export function runStoreContract(options: StoreContractOptions): void {
     runStoreCaptureCases(ctx, test);
     runStoreQueryCases(ctx, test);
     runStoreAttemptCases(ctx, test);
+    runStoreImportCases(ctx, test);
     runLifecycleCases(ctx, test);
   });
 }

@@ -8,6 +8,7 @@ import './styles/request-row.css';
 import './styles/detail.css';
 import './styles/forms.css';
 import './styles/sender.css';
+import './styles/transfer.css';
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

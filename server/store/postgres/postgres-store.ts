@@ -5,6 +5,8 @@ import { ConflictError, NotFoundError, StoreUnavailableError } from '../../error
 import type { CapturePage, ListOptions, NewCapture, Store, StoredCapture } from '../store';
 import { scanQuery } from '../query-scan';
 import { AppendBatcher } from './append-batcher';
+import { importCapturesAtomically } from './atomic-import';
+import { readCapturesAfter } from './capture-export';
 import {
   captureFromRow, deliveryIdColumn, randomIdSuffix, summaryFromRow, SUMMARY_COLUMNS, type CaptureRow, type SummaryRow,
 } from './capture-rows';
@@ -38,6 +40,7 @@ export class PostgresStore implements Store {
   /** Where the database is (the LISTEN/NOTIFY hub opens its own connection there). */
   readonly connectionString: string;
   private readonly appends: AppendBatcher;
+  private readonly ids: { now: () => number; suffix: () => string };
   private closing = false;
   private endpointCache = new Map<string, { endpoint: Endpoint; until: number }>();
 
@@ -45,7 +48,8 @@ export class PostgresStore implements Store {
     this.description = describeDatabase(options.connectionString);
     this.connectionString = options.connectionString;
     this.db = new Database(options);
-    this.appends = new AppendBatcher(this.db, options.now ?? Date.now, options.newIdSuffix ?? randomIdSuffix);
+    this.ids = { now: options.now ?? Date.now, suffix: options.newIdSuffix ?? randomIdSuffix };
+    this.appends = new AppendBatcher(this.db, this.ids.now, this.ids.suffix);
   }
 
   /** Connects and migrates the schema; rejects (StoreUnavailableError) when the database is unreachable. */
@@ -140,6 +144,11 @@ export class PostgresStore implements Store {
     return { ...capture, id, replays: [] };
   }
 
+  async importCaptures(endpointId: string, captures: NewCapture[], _importId: string): Promise<StoredCapture[]> {
+    if (this.closing) throw new StoreUnavailableError('the store is closed');
+    return importCapturesAtomically(this.db, endpointId, captures, this.ids.now, this.ids.suffix);
+  }
+
   async list(endpointId: string, options: ListOptions): Promise<CapturePage> {
     const total = await this.captureCount(endpointId);
     if (total === null) throw new NotFoundError(`no endpoint with id ${endpointId}`);
@@ -182,6 +191,12 @@ export class PostgresStore implements Store {
     );
     if (rows.length === 0 && (await this.captureCount(endpointId)) === null) throw new NotFoundError(`no endpoint with id ${endpointId}`);
     return rows.map(summaryFromRow);
+  }
+
+  async readAfter(endpointId: string, cursor: string | undefined, limit: number, maxBytes: number): Promise<StoredCapture[]> {
+    const captures = await readCapturesAfter(this.db, endpointId, cursor, limit, maxBytes);
+    if (captures.length === 0 && (await this.captureCount(endpointId)) === null) throw new NotFoundError(`no endpoint with id ${endpointId}`);
+    return captures;
   }
 
   async count(endpointId: string): Promise<number> {
