@@ -104,6 +104,8 @@ describe('the inspector at a glance and on a phone', { timeout: 60_000 }, () => 
     const page = await context.newPage();
     const seen = watchPage(page);
     await openSignedIn(page, server.url, TEST_TOKEN);
+    // Nothing on the page is wider than the phone (a phone browser would zoom the page out).
+    expect(await page.evaluate(() => [window.innerWidth, document.documentElement.scrollWidth])).toEqual([390, 390]);
     await page.getByRole('button', { name: 'Settings' }).click();
     const dialog = page.getByRole('dialog', { name: /^Settings/ });
     const box = await dialog.boundingBox();
