@@ -19,12 +19,14 @@ export default tseslint.config(
   // Layers (DESIGN.md): a lower layer never imports a higher one. Relative imports are matched by
   // the folder they reach, so `../ingest/…` from server/verify fails lint.
   ...layerRules({
+    'server/logging/**': ['ingest', 'replay', 'api', 'forward', 'stream', 'store', 'verify', 'validate', 'signing', 'delivery'],
     'server/delivery/**': ['ingest', 'replay', 'api', 'forward', 'stream', 'store', 'verify', 'validate', 'signing'],
     'server/signing/**': ['ingest', 'replay', 'api', 'forward', 'stream', 'store', 'verify', 'validate'],
     'server/verify/**': ['ingest', 'replay', 'api', 'forward', 'stream'],
     'server/validate/**': ['ingest', 'replay', 'api', 'forward', 'stream'],
     'server/store/**': ['stream', 'api', 'ingest', 'replay', 'verify'],
     'server/replay/**': ['api'],
+    'server/alerts/**': ['api', 'ingest'],
     'shared/**': ['server', 'web'],
   }),
 );

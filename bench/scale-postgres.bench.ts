@@ -1,7 +1,7 @@
 // Search at scale on PostgreSQL (issue 10): fills one endpoint with 1,000,000 captures of about
 // 1 KiB of JSON (varied words) in a throwaway cluster, in SQL, then prints p50/p99 of the first
 // page and of each query kind through PostgresStore.list, the plans of word searches, and what
-// the setup cost. `npm run bench -- scale` (heavy: runs only when named).
+// the setup cost. `npm run bench -- scale-postgres` (heavy: runs only when named).
 // BENCH_SCALE_CAPTURES (default 1,000,000) and BENCH_SCALE_RUNS (default 30) change the sizes;
 // BENCH_SCALE_KEEP=1 keeps the filled cluster running and prints its URL, which
 // BENCH_SCALE_URL=… then measures again without filling (the fill and its indexes take long).
@@ -236,7 +236,7 @@ async function plans(store: PostgresStore): Promise<void> {
 }
 
 /**
- * What an upgrade to this schema costs on a table this size: migration 3 builds one index over
+ * What an upgrade to this schema costs on a table this size: migration 4 builds one index over
  * every row while appends wait (measured here as the same build); the other search indexes are
  * then built concurrently, and the backfill fills the rows stored before (its rate measured on a
  * slice made to look old).
@@ -260,5 +260,5 @@ async function backfillRate(store: PostgresStore, build: number): Promise<void> 
   const t0 = performance.now();
   const filled = await new SearchBackfill(store.db).pass();
   const rate = filled / ((performance.now() - t0) / 1000);
-  console.log(`\nupgrade of a table this size: migration 3 blocks appends for about ${seconds(build)} (one index over every row); backfill ${Math.round(rate).toLocaleString('en-US')} captures/s (${filled.toLocaleString('en-US')} made old), about ${seconds((N / rate) * 1000)} for the whole table, in the background`);
+  console.log(`\nupgrade of a table this size: migration 4 blocks appends for about ${seconds(build)} (one index over every row); backfill ${Math.round(rate).toLocaleString('en-US')} captures/s (${filled.toLocaleString('en-US')} made old), about ${seconds((N / rate) * 1000)} for the whole table, in the background`);
 }

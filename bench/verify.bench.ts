@@ -87,7 +87,7 @@ export default async function run(): Promise<void> {
   console.log(`1 KiB JSON POSTs, 50 connections, ${SECONDS} s per scenario × ${ROUNDS} interleaved rounds, server in this process (lowdb, durable)\n`);
   const data = await mkdtemp(join(tmpdir(), 'hookscope-bench-verify-'));
   const config = { ...loadConfig([], {}), port: 0, host: '127.0.0.1', data, token: TOKEN, quiet: true };
-  const server = await startServer({ config, log: () => undefined });
+  const server = await startServer({ config });
   const base = `http://127.0.0.1:${server.port}`;
   try {
     const all = await scenarios(base);

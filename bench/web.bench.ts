@@ -29,7 +29,8 @@ const RECORD_RENDER_TIMES = `(() => {
   const check = () => {
     const list = document.querySelector('[role="listbox"]');
     if (window.__firstRow === undefined && list && list.querySelector('[role="option"]')) window.__firstRow = performance.now();
-    if (window.__allRows === undefined && list && list.scrollHeight >= total * 52) window.__allRows = performance.now();
+    const row = list && list.querySelector('[role="option"]');
+    if (window.__allRows === undefined && row && list.scrollHeight >= total * row.offsetHeight) window.__allRows = performance.now();
   };
   const observer = new MutationObserver(() => {
     check();
@@ -60,7 +61,7 @@ export default async function (): Promise<void> {
   if (!existsSync('/usr/bin/chromium')) throw new Error('Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)');
   if (!existsSync(WEB_BUILD)) throw new Error('the inspector is not built: run `npm run build` first');
   const data = await mkdtemp(join(tmpdir(), 'hookscope-web-bench-'));
-  const server = await startServer({ config: { ...loadConfig([], {}), port: 0, host: '127.0.0.1', data, token: TOKEN, quiet: true }, log: () => undefined });
+  const server = await startServer({ config: { ...loadConfig([], {}), port: 0, host: '127.0.0.1', data, token: TOKEN, quiet: true } });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
   try {
     const endpoint = await server.store.getEndpoint('default');

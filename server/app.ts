@@ -5,14 +5,20 @@ import { createEndpointRoutes } from './api/endpoint-routes';
 import { createErrorHandler } from './api/error-handler';
 import { requireToken } from './api/auth';
 import { createRequestRoutes } from './api/request-routes';
+import { createRuleRoutes } from './api/rule-routes';
 import { createTestEventRoutes } from './api/test-event-routes';
 import { createReplayRoutes } from './replay/replay-routes';
 import type { ReplayServices } from './replay/services';
 import { createTransferRoutes } from './replay/transfer-routes';
+import { createAlertRoutes } from './alerts/alert-routes';
+import type { AlertLedger } from './alerts/alert-ledger';
 import { createIngestHandler, type IngestDeps } from './ingest/ingest-handler';
 import type { Metrics } from './metrics';
 import type { Store } from './store/store';
 import type { Hub } from './stream/hub';
+import { accessLog } from './access-log';
+import { createOpenApiRoutes } from './openapi/openapi-routes';
+import type { Logger } from './logging/logger';
 
 export interface AppDeps {
   store: Store;
@@ -21,17 +27,21 @@ export interface AppDeps {
   bodyLimit: number; // bytes
   trustProxy: boolean | number | string;
   now: () => number;
-  log: (message: string, error?: unknown) => void;
+  /** Access lines (one per delivery and per API call) and unexpected errors. */
+  logger: Logger;
   /** Built inspector (vite output); omitted in API-only tests. */
   webDir?: string;
   onStored?: IngestDeps['onStored'];
   /** Proxy-mode forward rules (the target's answer becomes the ingest reply). */
   proxy?: IngestDeps['proxy'];
   inFlight?: IngestDeps['inFlight'];
+  random?: IngestDeps['random'];
   /** Replay, bulk replay, export/import; their routes are mounted when given. */
   replay?: ReplayServices;
   /** Prometheus metrics, served at `/metrics` (token required: labels name endpoint ids) when given. */
   metrics?: Metrics;
+  /** Where alert attempts are recorded; `GET /api/endpoints/:id/alerts/attempts` is mounted when given. */
+  alertLedger?: AlertLedger;
 }
 
 /** Content-Security-Policy of the inspector: no inline script, nothing from elsewhere. */
@@ -54,6 +64,7 @@ export function createApp(deps: AppDeps): Express {
   });
   if (deps.metrics) app.get('/metrics', requireToken(deps.token), deps.metrics.handler);
 
+  app.use('/h', accessLog(deps.logger, 'delivery'));
   const ingest = createIngestHandler(deps);
   app.all('/h/:endpointId', ingest);
   app.all('/h/:endpointId/*rest', ingest);
@@ -62,12 +73,16 @@ export function createApp(deps: AppDeps): Express {
   });
 
   const api = express.Router();
+  api.use(accessLog(deps.logger, 'api'));
   api.use(requireToken(deps.token));
   if (deps.replay) api.use(createTransferRoutes(deps.replay)); // before the JSON parser: imports are read as raw bytes
   api.use(express.json({ limit: '2mb', type: ['application/json', 'application/*+json'] }));
   api.use(createEndpointRoutes(deps));
   api.use(createRequestRoutes(deps));
+  api.use(createRuleRoutes(deps));
+  if (deps.alertLedger) api.use(createAlertRoutes({ store: deps.store, ledger: deps.alertLedger }));
   api.use(createTestEventRoutes(deps));
+  api.use(createOpenApiRoutes());
   if (deps.replay) api.use(createReplayRoutes(deps.replay));
   api.use((req, res) => {
     res.status(404).json({ error: `no API route ${req.method} /api${req.path}` });
@@ -79,7 +94,7 @@ export function createApp(deps: AppDeps): Express {
     res.type('text/plain').send('Hookscope is running. The inspector is not built: run `npm run build`.\n');
   });
 
-  app.use(createErrorHandler((message, error) => deps.log(message, error)));
+  app.use(createErrorHandler(deps.logger));
   return app;
 }
 

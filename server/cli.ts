@@ -1,69 +1,69 @@
-import { ConfigError, describeOptions, loadConfig } from './config';
-import { CorruptDataError, StoreUnavailableError } from './errors';
-import { DataFolderInUseError } from './store/data-lock';
-import { startServer } from './serve';
-import { forwardCommand } from './forward/cli-command';
-import { FORWARD_USAGE } from './forward/cli-options';
-import { MIGRATE_USAGE, runMigrateCommand } from './store/postgres/migrate-command';
+// The `hookscope` command. Each command's code is loaded only when that command runs (the
+// compiled bundle splits them into chunks), so `hookscope --help` and `hookscope forward` start
+// without loading the server.
 
-const USAGE = `usage: hookscope <command> [options]
+const COMMANDS = `usage: hookscope <command> [options]
 
 commands:
   serve      receive webhooks and serve the inspector
   forward    deliver an endpoint's captures to a local URL (hookscope forward --help)
   migrate    copy a lowdb data folder into PostgreSQL (hookscope migrate --help)
-
-options of serve (each also an environment variable):
-${describeOptions()}
+  check      verify a store's records and repair a damaged data folder (hookscope check --help)
 `;
 
-async function serve(argv: string[]): Promise<void> {
-  const config = loadConfig(argv, process.env);
-  const server = await startServer({ config });
-  if (config.store === 'postgres' && !config.token) {
-    // Each instance would generate its own token: an inspector could only talk to one of them.
-    console.warn('Several instances on one database need the same token: set HOOKSCOPE_TOKEN on each.');
-  }
-  const inspector = `${config.publicUrl ?? server.url}/#token=${encodeURIComponent(server.token)}`;
-  console.log(`Hookscope listening on ${server.url} (store: ${server.store.description})`);
-  console.log(`Send webhooks to ${config.publicUrl ?? server.url}/h/default`);
-  console.log(`Inspector: ${inspector}`);
-  const stop = (signal: string) => {
-    console.log(`${signal} received: finishing in-flight deliveries…`);
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error('shutdown failed:', error);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+const wantsHelp = (args: string[]) => args.includes('--help') || args.includes('-h');
+
+async function usage(): Promise<string> {
+  const { describeOptions } = await import('./config');
+  return `${COMMANDS}\noptions of serve (each also an environment variable):\n${describeOptions()}\n`;
 }
 
 async function main(args: string[]): Promise<void> {
   const [command, ...rest] = args;
-  if (command === 'serve') return serve(rest);
+  if (command === 'serve') {
+    if (wantsHelp(rest)) return void process.stdout.write(await usage());
+    const { serveCommand } = await import('./serve-command');
+    return serveCommand(rest);
+  }
   if (command === 'forward') {
-    if (rest.includes('--help') || rest.includes('-h')) return void console.log(FORWARD_USAGE);
+    if (wantsHelp(rest)) return void process.stdout.write(`${(await import('./forward/cli-options')).FORWARD_USAGE}\n`);
+    const { forwardCommand } = await import('./forward/cli-command');
     return forwardCommand(rest, process.env).then(() => process.exit(0));
   }
   if (command === 'migrate') {
-    if (rest.includes('--help') || rest.includes('-h')) return void console.log(MIGRATE_USAGE);
-    await runMigrateCommand(rest, (line) => console.log(line));
+    const { MIGRATE_USAGE, runMigrateCommand } = await import('./store/postgres/migrate-command');
+    if (wantsHelp(rest)) return void process.stdout.write(`${MIGRATE_USAGE}\n`);
+    const { createLogger } = await import('./logging/logger');
+    await runMigrateCommand(rest, createLogger({ level: 'info', format: 'auto' }));
+    return;
+  }
+  if (command === 'check') {
+    const { CHECK_USAGE, runCheckCommand } = await import('./store/check-command');
+    if (wantsHelp(rest)) return void process.stdout.write(`${CHECK_USAGE}\n`);
+    process.exitCode = await runCheckCommand(rest, (text) => process.stdout.write(`${text}\n`));
     return;
   }
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    console.log(USAGE);
+    process.stdout.write(await usage());
     return;
   }
-  console.error(`unknown command "${command}"\n\n${USAGE}`);
+  process.stderr.write(`unknown command "${command}"\n\n${await usage()}`);
   process.exitCode = 2;
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof CorruptDataError || error instanceof StoreUnavailableError || error instanceof DataFolderInUseError) console.error(`hookscope: ${error.message}`);
-  else console.error('hookscope: failed to start:', error);
+/** Errors a person can act on from their message alone are shown without a stack. */
+async function explain(error: unknown): Promise<string> {
+  const { ConfigError } = await import('./config');
+  const { CorruptDataError, DamagedStoreError, StoreUnavailableError } = await import('./errors');
+  const { DataFolderInUseError } = await import('./store/data-lock');
+  const known = [ConfigError, CorruptDataError, DamagedStoreError, StoreUnavailableError, DataFolderInUseError].some((kind) => error instanceof kind);
+  if (known) return `hookscope: ${(error as Error).message}\n`;
+  return `hookscope: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`;
+}
+
+main(process.argv.slice(2)).catch(async (error: unknown) => {
+  process.stderr.write(await explain(error));
   process.exit(1);
 });
+
+export {}; // a module: benches import it to run the CLI in-process

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { LOG_FORMATS, LOG_LEVELS } from './logging/levels';
 
 /** Every knob: flag name, env var, default and bounds. Nothing else reads process.env. */
 const configSchema = z.object({
@@ -33,6 +34,10 @@ const configSchema = z.object({
   requestTimeoutMs: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
   /** Replay/forward targets allowed (comma-separated hosts or CIDRs); empty means any public or local host. */
   replayAllow: z.string().default(''),
+  /** Least severe level logged (`--quiet` raises `info` to `warn`). */
+  logLevel: z.enum(LOG_LEVELS).default('info'),
+  /** `json` lines, `pretty` for people, or `auto`: pretty when standard output is a terminal. */
+  logFormat: z.enum(LOG_FORMATS).default('auto'),
   quiet: z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])]).default(false).transform((v) => v === true || v === 'true' || v === '1'),
 });
 export type Config = z.infer<typeof configSchema>;
@@ -52,6 +57,8 @@ const FLAGS: Record<keyof Config, { flag: string; env: string }> = {
   headersTimeoutMs: { flag: 'headers-timeout', env: 'HOOKSCOPE_HEADERS_TIMEOUT' },
   requestTimeoutMs: { flag: 'request-timeout', env: 'HOOKSCOPE_REQUEST_TIMEOUT' },
   replayAllow: { flag: 'replay-allow', env: 'HOOKSCOPE_REPLAY_ALLOW' },
+  logLevel: { flag: 'log-level', env: 'HOOKSCOPE_LOG_LEVEL' },
+  logFormat: { flag: 'log-format', env: 'HOOKSCOPE_LOG_FORMAT' },
   quiet: { flag: 'quiet', env: 'HOOKSCOPE_QUIET' },
 };
 

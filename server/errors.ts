@@ -85,3 +85,53 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown, what: s
   if (!parsed.success) throw ValidationError.fromZod(what, parsed.error);
   return parsed.data;
 }
+
+/** Seconds a client is asked to wait before retrying after a storage failure. */
+export const STORE_RETRY_AFTER_SEC = 30;
+
+/**
+ * The disk holding the store is full (ENOSPC, EDQUOT): nothing was stored. Maps to 507 with
+ * Retry-After; the store takes writes again by itself once space is freed.
+ */
+export class StoreFullError extends HttpError {
+  readonly retryAfterSec = STORE_RETRY_AFTER_SEC;
+  constructor(detail: string) {
+    super(507, `the store's disk is full (${detail}); nothing was stored — retry later`);
+    this.name = 'StoreFullError';
+  }
+}
+
+/** Writing to the store failed (EIO, read-only disk…): nothing was stored. 503 with Retry-After. */
+export class StoreWriteError extends StoreUnavailableError {
+  readonly retryAfterSec = STORE_RETRY_AFTER_SEC;
+  constructor(detail: string) {
+    super(`the store could not write (${detail}); nothing was stored — retry later`);
+    this.name = 'StoreWriteError';
+  }
+}
+
+/** A write failure as the typed error above: disk full or other I/O error; anything else unchanged. */
+export function asStoreWriteError(error: unknown, what: string): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new StoreFullError(`${code} while writing ${what}`);
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return new StoreWriteError(`${code} while writing ${what}`);
+  return error;
+}
+
+/**
+ * The data folder failed its integrity check: start-up stops, nothing is changed. The message
+ * lists each finding and the command that repairs it.
+ */
+export class DamagedStoreError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly findings: { where: string; record?: string; problem: string; lost?: string }[],
+  ) {
+    const lines = findings.map((f) => `  - ${f.where}${f.record ? ` [${f.record}]` : ''}: ${f.problem}${f.lost ? ` (lost: ${f.lost})` : ''}`);
+    super(
+      `the data folder ${dir} is damaged; Hookscope will not start, and changed nothing:\n${lines.join('\n')}\n` +
+        `Run \`hookscope check --data ${dir}\` for the full report, and \`hookscope check --repair --data ${dir}\` to move the damaged parts into ${dir}/quarantine/ and start again.`,
+    );
+    this.name = 'DamagedStoreError';
+  }
+}

@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { createApp } from './app';
 import { buildEndpoint } from './api/endpoint-config';
 import type { Config } from './config';
@@ -15,6 +14,11 @@ import { PgHub } from './stream/pg-hub';
 import { attachStream, type StreamOptions, type StreamServer } from './stream/stream-server';
 import { InFlight } from './ingest/in-flight';
 import { resolveToken } from './token';
+import { silentLogger, type Logger } from './logging/logger';
+import { packagePath } from './package-files';
+import { FileAlertLedger, type AlertLedger } from './alerts/alert-ledger';
+import { AlertService, type AlertServiceDeps } from './alerts/alert-service';
+import { PgAlertLedger } from './alerts/pg-alert-ledger';
 
 export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:8080`. */
@@ -27,6 +31,8 @@ export interface RunningServer {
   stream: StreamServer;
   /** Replay, bulk replay and forward rules. */
   replay: ReplayServices;
+  /** Endpoint alerts (counting, silence, sending). */
+  alerts: AlertService;
   /** Stops accepting, lets in-flight requests finish, then closes the store. */
   close(): Promise<void>;
 }
@@ -34,7 +40,8 @@ export interface RunningServer {
 export interface ServeOptions {
   config: Config;
   now?: () => number;
-  log?: (message: string, error?: unknown) => void;
+  /** Where everything the server says goes (access lines, warnings, errors); silent when not given. */
+  logger?: Logger;
   /** Overrides the store the config names (tests, other store kinds). */
   store?: Store;
   hub?: Hub;
@@ -42,18 +49,22 @@ export interface ServeOptions {
   stream?: Partial<Pick<StreamOptions, 'maxBufferedBytes' | 'heartbeatMs' | 'authTimeoutMs'>>;
   /** Replay/forward tuning (DNS resolver, signing clock, forward backoff), mostly for tests. */
   replay?: Partial<Pick<ReplayServicesOptions, 'resolver' | 'clock' | 'forwardBackoffMs'>>;
+  /** Alert tuning (silence check interval, retry delays), mostly for tests. */
+  alerts?: Partial<Pick<AlertServiceDeps, 'tickMs' | 'retryDelaysMs' | 'timeoutMs'>>;
+  /** [0, 1) for response rules with a failure `rate`. */
+  random?: () => number;
 }
 
-export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../dist/web', import.meta.url));
+export const DEFAULT_WEB_DIR = packagePath('dist/web');
 
 /** Opens the store, makes sure an endpoint exists, and listens. */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const { config } = options;
   const now = options.now ?? Date.now;
-  const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
+  const logger = options.logger ?? silentLogger();
   const metrics = createMetrics();
-  const opened = options.store ?? (await openStore(config, log));
-  const hub = options.hub ?? (await openHub(opened, log));
+  const opened = options.store ?? (await openStore(config, logger));
+  const hub = options.hub ?? (await openHub(opened, logger));
   const store = metrics.instrumentStore(opened);
   const { token } = await resolveToken(config.data, config.token);
   if ((await store.listEndpoints()).length === 0) {
@@ -63,11 +74,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
   }
 
-  const replay = createReplayServices({ store, hub, replayAllow: config.replayAllow, publicUrl: config.publicUrl, now, log, ...options.replay });
+  const replay = createReplayServices({ store, hub, replayAllow: config.replayAllow, publicUrl: config.publicUrl, now, logger, ...options.replay });
+  const alertLedger: AlertLedger = opened instanceof PostgresStore ? new PgAlertLedger(opened.db) : await FileAlertLedger.open(config.data);
+  const alerts = new AlertService({ store, hub, sender: replay.sender, ledger: alertLedger, now, logger, ...options.alerts });
+  await alerts.start();
   const inFlight = new InFlight();
   const app = createApp({
-    store, hub, token, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, now, log, webDir: DEFAULT_WEB_DIR,
-    replay, onStored: replay.forwarder.onStored, proxy: replay.proxy, metrics, inFlight,
+    store, hub, token, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, now, logger, webDir: DEFAULT_WEB_DIR,
+    replay, onStored: replay.forwarder.onStored, proxy: replay.proxy, metrics, inFlight, alertLedger, random: options.random,
   });
   const http = createServer(
     { headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, keepAliveTimeout: 5000, connectionsCheckingInterval: 1000 },
@@ -84,8 +98,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   // Only a store this process owns alone: instances sharing a database would each resume the
   // deliveries the others still hold in their queues.
   if (opened instanceof LowdbStore) void replay.forwarder.resume().then(
-    (count) => count > 0 && log(`forward rules: resuming ${count} unsettled deliveries`),
-    (error: unknown) => log('forward rules: resuming unsettled deliveries failed', error),
+    (count) => count > 0 && logger.info({ count }, `forward rules: resuming ${count} unsettled deliveries`),
+    (error: unknown) => logger.error({ err: error }, 'forward rules: resuming unsettled deliveries failed'),
   );
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 
@@ -102,29 +116,30 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       await inFlight.idle(); // handlers whose sender hung up may still be storing
       clearInterval(idle);
       clearTimeout(force);
+      await alerts.close();
       await replay.close();
       await hub.close();
       await store.close();
     })();
     return closing;
   };
-  return { url: `http://${shownHost}:${port}`, port, token, store, hub, http, stream, replay, close };
+  return { url: `http://${shownHost}:${port}`, port, token, store, hub, http, stream, replay, alerts, close };
 }
 
-async function openStore(config: Config, log: (message: string, error?: unknown) => void): Promise<Store> {
+async function openStore(config: Config, logger: Logger): Promise<Store> {
   if (config.store === 'postgres') {
     return PostgresStore.open({
       connectionString: config.databaseUrl as string, max: config.databasePoolMax,
-      connectTimeoutMs: config.databaseTimeoutMs, statementTimeoutMs: config.databaseTimeoutMs, log,
+      connectTimeoutMs: config.databaseTimeoutMs, statementTimeoutMs: config.databaseTimeoutMs, logger,
     });
   }
-  return LowdbStore.open({ dir: config.data, warn: log });
+  return LowdbStore.open({ dir: config.data, logger });
 }
 
 /** Instances sharing a PostgreSQL store share events through it; otherwise one process is all. */
-async function openHub(store: Store, log: (message: string, error?: unknown) => void): Promise<Hub> {
-  if (store instanceof PostgresStore) return PgHub.start({ feed: store, connectionString: store.connectionString, log });
-  return new LocalHub();
+async function openHub(store: Store, logger: Logger): Promise<Hub> {
+  if (store instanceof PostgresStore) return PgHub.start({ feed: store, connectionString: store.connectionString, logger });
+  return new LocalHub(logger);
 }
 
 /** Malformed requests, oversize header sets and slow clients get a JSON error, never a crash. */

@@ -20,3 +20,7 @@ export const listQuerySchema = z.object({
   q: z.string().max(2000).optional(),
 });
 export type ListQuery = z.infer<typeof listQuerySchema>;
+
+/** Answer of `DELETE /api/endpoints/:id/requests`. */
+export const clearResultSchema = z.object({ deleted: z.number().int() });
+export type ClearResult = z.infer<typeof clearResultSchema>;

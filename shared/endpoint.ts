@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { verifyConfigSchema } from './verify-config';
 import { schemaConfigSchema } from './schema-config';
 import { forwardConfigSchema } from './forward-config';
+import { responseRulesSchema } from './rules';
+import { alertRulesSchema } from './alerts';
 
 export const MAX_RESPONSE_DELAY_MS = 30_000;
 export const DEFAULT_MAX_CAPTURES = 1000;
@@ -39,6 +41,10 @@ export const endpointSchema = z.object({
   verify: verifyConfigSchema,
   schema: schemaConfigSchema,
   forward: forwardConfigSchema.nullable().default(null),
+  /** Response rules (shared/rules.ts): the first that applies answers, else `response`. */
+  rules: responseRulesSchema.default([]),
+  /** Alerts (shared/alerts.ts). */
+  alerts: alertRulesSchema.default([]),
 });
 export type Endpoint = z.infer<typeof endpointSchema>;
 
@@ -52,6 +58,8 @@ export const createEndpointSchema = z.strictObject({
   verify: verifyConfigSchema.optional(),
   schema: schemaConfigSchema.optional(),
   forward: forwardConfigSchema.nullable().optional(),
+  rules: responseRulesSchema.optional(),
+  alerts: alertRulesSchema.optional(),
 });
 export type CreateEndpoint = z.infer<typeof createEndpointSchema>;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { captureSummarySchema, replayAttemptSchema } from './capture';
 import { endpointViewSchema } from './endpoint';
 import { bulkJobSchema } from './replay';
+import { alertAttemptSchema } from './alerts';
 
 /** Close code the server uses when the first message does not carry a valid token. */
 export const STREAM_CLOSE_UNAUTHORIZED = 4401;
@@ -37,6 +38,13 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('replay-result'), endpointId: z.string(), captureId: z.string(), attempt: replayAttemptSchema }),
   /** Counters of a bulk replay (same fields as `GET /api/replay-jobs/:jobId`); the last one has `finished: true`. */
   bulkJobSchema.extend({ type: z.literal('bulk-progress') }),
+  /** An alert message was sent for a window, or tried (`attempt.error` / a non-2xx `attempt.status`). */
+  z.object({ type: z.literal('alert-sent'), endpointId: z.string(), attempt: alertAttemptSchema }),
+  /** How far an export or import of an endpoint has got (at most ~5 a second; the last one has `finished: true`). */
+  z.object({
+    type: z.literal('transfer-progress'), endpointId: z.string(), transferId: z.string(), direction: z.enum(['export', 'import']),
+    done: z.number().int(), total: z.number().int(), finished: z.boolean(),
+  }),
   z.object({ type: z.literal('pong') }),
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);
@@ -45,7 +53,7 @@ export type ServerMessage = z.infer<typeof serverMessageSchema>;
 /** The stream messages that concern one endpoint's subscribers. */
 export type HubEvent = Extract<
   ServerMessage,
-  { type: 'capture' | 'capture-deleted' | 'captures-cleared' | 'endpoint-updated' | 'endpoint-deleted' | 'replay-result' | 'bulk-progress' }
+  { type: 'capture' | 'capture-deleted' | 'captures-cleared' | 'endpoint-updated' | 'endpoint-deleted' | 'replay-result' | 'bulk-progress' | 'alert-sent' | 'transfer-progress' }
 >;
 
 /** The endpoint an event concerns. */

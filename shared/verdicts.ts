@@ -17,7 +17,10 @@ export type SignatureVerdict = z.infer<typeof signatureVerdictSchema>;
 export const schemaIssueSchema = z.object({
   /** JSON path into the parsed body, e.g. `messageDeliveryFeedback.feedbackStatus.value`. */
   path: z.string(),
+  /** A sentence naming the field and what was expected ("required field `session_id` is missing"). */
   message: z.string(),
+  /** The validator's own words, when the sentence says it differently. */
+  detail: z.string().optional(),
 });
 export type SchemaIssue = z.infer<typeof schemaIssueSchema>;
 

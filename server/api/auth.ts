@@ -11,7 +11,7 @@ export function requireToken(token: string): RequestHandler {
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
     if (!match) {
-      next(new HttpError(401, 'missing token: send "Authorization: Bearer <token>" (the token is printed at start-up and kept in the data folder)'));
+      next(new HttpError(401, 'missing token: send "Authorization: Bearer <token>" (the token is in the data folder, file `token`, or in HOOKSCOPE_TOKEN)'));
       return;
     }
     if (!tokenMatches(token, (match[1] as string).trim())) {

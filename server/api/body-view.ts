@@ -1,5 +1,6 @@
 import { gunzipSync, inflateSync, brotliDecompressSync } from 'node:zlib';
-import type { BodyView, HeaderPairs } from '../../shared/capture';
+import type { BodyView, CaptureView, HeaderPairs } from '../../shared/capture';
+import { contentEncodingOf } from '../delivery/body-preview';
 import { headerValue } from '../delivery/raw-delivery';
 import { utf8OrNull } from '../delivery/body-text';
 
@@ -31,18 +32,41 @@ function decompress(body: Buffer, encoding: string): Buffer | null {
   return null;
 }
 
+/** A content-encoded body decoded for display, or why it could not be. */
+export interface DecodedBody {
+  encoding: string;
+  /** The decoded bytes; null when decoding failed. */
+  bytes: Buffer | null;
+  error?: string;
+}
+
+/** The body decoded from its Content-Encoding (up to 10 MiB), or null when it has none. */
+export function decodeBody(body: Buffer, headers: HeaderPairs): DecodedBody | null {
+  const encoding = contentEncodingOf(headers);
+  if (!encoding || body.length === 0) return null;
+  const bytes = decompress(body, encoding);
+  if (bytes) return { encoding, bytes };
+  const known = ['gzip', 'x-gzip', 'deflate', 'br'].includes(encoding);
+  return { encoding, bytes: null, error: known ? `not valid ${encoding} data, or over ${MAX_DECODED / 1024 / 1024} MiB decoded` : `${encoding} is not an encoding Hookscope decodes` };
+}
+
+/** The API's `decoded` field: decoded size and text (null when not UTF-8). */
+export function decodedField(decoded: DecodedBody | null): CaptureView['decoded'] {
+  if (!decoded) return null;
+  if (!decoded.bytes) return { encoding: decoded.encoding, size: 0, text: null, ...(decoded.error && { error: decoded.error }) };
+  return { encoding: decoded.encoding, size: decoded.bytes.length, text: utf8OrNull(decoded.bytes) };
+}
+
 /**
  * A parsed view of a body for display, derived from the bytes (which stay as they are):
- * JSON, form fields, multipart parts, text or binary. A compressed body is shown decoded.
+ * JSON, form fields, multipart parts, text or binary. A compressed body is shown decoded
+ * (pass its `decodeBody` result when already computed).
  */
-export function bodyView(body: Buffer, headers: HeaderPairs): BodyView {
+export function bodyView(body: Buffer, headers: HeaderPairs, decoded: DecodedBody | null = decodeBody(body, headers)): BodyView {
   if (body.length === 0) return { kind: 'empty' };
-  const encoding = headerValue(headers, 'content-encoding')?.trim().toLowerCase();
-  if (encoding && encoding !== 'identity') {
-    const decoded = decompress(body, encoding);
-    if (!decoded) return { kind: 'binary', note: `Content-Encoding ${encoding} could not be decoded` };
-    const inner = bodyView(decoded, headers.filter(([name]) => name.toLowerCase() !== 'content-encoding'));
-    return inner.kind === 'text' ? { kind: 'binary', note: `${encoding}-compressed text` } : inner;
+  if (decoded) {
+    if (!decoded.bytes) return { kind: 'binary', note: `Content-Encoding ${decoded.encoding} could not be decoded` };
+    return bodyView(decoded.bytes, headers.filter(([name]) => name.toLowerCase() !== 'content-encoding'), null);
   }
   const type = (headerValue(headers, 'content-type') ?? '').toLowerCase();
   const text = utf8OrNull(body);

@@ -2,6 +2,7 @@ import { endpointSchema, type CreateEndpoint, type Endpoint, type EndpointView }
 import { parseBody, ValidationError } from '../errors';
 import { JsonSchemaCache } from '../validate/json-schema';
 import { maskSecrets, restoreMaskedSecrets } from './secrets';
+import { maskAlertUrls, restoreAlertUrls } from '../alerts/alert-url-mask';
 
 /** A custom JSON Schema that does not compile is refused when saved, not discovered on each delivery. */
 function checkJsonSchema(endpoint: Endpoint): Endpoint {
@@ -28,6 +29,8 @@ export function buildEndpoint(id: string, input: CreateEndpoint, now: number): E
       verify: input.verify ?? { mode: 'off' },
       schema: input.schema ?? { mode: 'off' },
       forward: stampForward(input.forward ?? null, null, now),
+      rules: input.rules ?? [],
+      alerts: input.alerts ?? [],
     },
     'endpoint',
   ));
@@ -43,14 +46,16 @@ export function applyUpdate(previous: Endpoint, input: CreateEndpoint, now: numb
     ...(input.verify !== undefined && { verify: input.verify }),
     ...(input.schema !== undefined && { schema: input.schema }),
     ...(input.forward !== undefined && { forward: stampForward(input.forward, previous.forward, now) }),
+    ...(input.rules !== undefined && { rules: input.rules }),
+    ...(input.alerts !== undefined && { alerts: input.alerts }),
     updatedAt: now,
   };
-  return checkJsonSchema(restoreMaskedSecrets(parseBody(endpointSchema, merged, 'endpoint'), previous));
+  return checkJsonSchema(restoreAlertUrls(restoreMaskedSecrets(parseBody(endpointSchema, merged, 'endpoint'), previous), previous));
 }
 
 /** The endpoint as the API and stream show it. */
 export function endpointView(endpoint: Endpoint, captureCount: number): EndpointView {
-  return { ...maskSecrets(endpoint), captureCount, ingestPath: `/h/${endpoint.id}` };
+  return { ...maskAlertUrls(maskSecrets(endpoint)), captureCount, ingestPath: `/h/${endpoint.id}` };
 }
 
 /** A new or retargeted forward rule starts now; an unchanged one keeps its start (never the client's). */

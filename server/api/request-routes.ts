@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { NotFoundError } from '../errors';
 import type { Store } from '../store/store';
 import type { Hub } from '../stream/hub';
-import { captureView } from './capture-view';
+import { captureView, MAX_DELIVERY_ATTEMPTS } from './capture-view';
 
 /** `/api/requests/:id…`: one capture, its raw body, its deletion. */
 export function createRequestRoutes({ store, hub }: { store: Store; hub: Hub }): Router {
@@ -14,7 +14,9 @@ export function createRequestRoutes({ store, hub }: { store: Store; hub: Hub }):
   };
 
   router.get('/requests/:id', async (req, res) => {
-    res.json(captureView(await requireCapture(req.params.id)));
+    const capture = await requireCapture(req.params.id);
+    const attempts = capture.deliveryId === null ? undefined : await store.deliveryAttempts(capture.endpointId, capture.deliveryId, MAX_DELIVERY_ATTEMPTS);
+    res.json(captureView(capture, attempts));
   });
 
   router.get('/requests/:id/body', async (req, res) => {

@@ -6,6 +6,7 @@ import type { Sender } from '../replay/http-send';
 import { buildOutgoing } from '../replay/outgoing';
 import { TargetRefusedError } from '../replay/target-guard';
 import type { Store, StoredCapture } from '../store/store';
+import type { Logger } from '../logging/logger';
 import type { Hub } from '../stream/hub';
 
 export interface AsyncForwarderDeps {
@@ -13,7 +14,7 @@ export interface AsyncForwarderDeps {
   hub: Hub;
   sender: Sender;
   now: () => number;
-  log: (message: string, error?: unknown) => void;
+  logger: Logger;
   /** Wait before attempt `n + 1` after attempt `n` failed, ms. Default: 1 s doubling to 60 s, ±20 % jitter. */
   backoffMs?: (attempt: number) => number;
   /** Deliveries in flight at once across endpoints. */
@@ -60,7 +61,7 @@ export class AsyncForwarder {
     if (this.closed || endpoint.forward?.mode !== 'async' || capture.reply.rejected !== undefined) return;
     if (this.queuedBytes >= (this.deps.maxQueueBytes ?? 64 * 1024 * 1024)) {
       const attempt = toAttempt({ startedAt: this.deps.now(), durationMs: 0, url: endpoint.forward.url, truncated: false, error: 'not forwarded: the forward queue is full (the target is too slow)' }, 'forward', 1);
-      void recordAttempt(this.deps, capture.endpointId, capture.id, attempt).catch((error: unknown) => this.deps.log('recording a forward attempt failed', error));
+      void recordAttempt(this.deps, capture.endpointId, capture.id, attempt).catch((error: unknown) => this.deps.logger.error({ err: error, capture: capture.id }, 'forward rules: recording an attempt failed'));
       return;
     }
     this.enqueue({ capture, endpoint, attempt: 1 });
@@ -132,7 +133,7 @@ export class AsyncForwarder {
         .then(async (attempt) => {
           if (attempt) await this.settle(job, attempt);
         })
-        .catch((error: unknown) => this.deps.log(`forwarding capture ${job.capture.id} failed`, error))
+        .catch((error: unknown) => this.deps.logger.error({ err: error, capture: job.capture.id }, `forward rules: forwarding capture ${job.capture.id} failed`))
         .finally(() => this.inFlight.delete(run));
       this.inFlight.add(run);
     }
@@ -162,7 +163,7 @@ export class AsyncForwarder {
     const rule = job.endpoint.forward;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void this.retry(captureId, endpointId, rule, job.attempt + 1).catch((error: unknown) => this.deps.log(`retrying the forward of ${captureId} failed`, error));
+      void this.retry(captureId, endpointId, rule, job.attempt + 1).catch((error: unknown) => this.deps.logger.error({ err: error, capture: captureId }, `forward rules: retrying capture ${captureId} failed`));
     }, (this.deps.backoffMs ?? defaultBackoffMs)(job.attempt));
     this.timers.add(timer);
   }

@@ -4,10 +4,12 @@ import { parseForwardOptions } from './cli-options';
 /** `hookscope forward …`: runs until SIGINT/SIGTERM (the delivery in flight finishes first; a second signal exits at once). */
 export async function forwardCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const options = parseForwardOptions(argv, env);
-  const time = () => new Date().toISOString().slice(11, 23);
-  const cli = new ForwardCli(options, { print: (line) => console.log(`${time()} ${line}`), now: Date.now });
+  // The forward CLI's lines are its user interface (one per delivery, documented in the README),
+  // not server logs: plain timestamped lines on standard output.
+  const print = (line: string) => void process.stdout.write(`${new Date().toISOString().slice(11, 23)} ${line}\n`);
+  const cli = new ForwardCli(options, { print, now: Date.now });
   const stop = (signal: string) => {
-    console.log(`${time()} ${signal}: finishing the delivery in flight (again to quit at once)`);
+    print(`${signal}: finishing the delivery in flight (again to quit at once)`);
     process.once(signal, () => process.exit(130));
     cli.stop();
   };

@@ -8,6 +8,7 @@ import { recordAttempt, toAttempt } from '../replay/attempt';
 import { buildOutgoing, forwardableHeaders } from '../replay/outgoing';
 import { TargetRefusedError } from '../replay/target-guard';
 import type { Store, StoredCapture } from '../store/store';
+import type { Logger } from '../logging/logger';
 import type { Hub } from '../stream/hub';
 
 const MAX_PROXIED_BYTES = 10 * 1024 * 1024; // bytes of a target's answer relayed to the sender
@@ -41,7 +42,7 @@ function storedAttempt(outcome: SendOutcome): ReplayAttempt {
   return toAttempt(capped ? { ...outcome, body: outcome.body?.subarray(0, DEFAULT_MAX_RESPONSE_BYTES), truncated: true } : outcome, 'forward', 1);
 }
 
-export function createProxyForwarder(deps: { store: Store; hub: Hub; sender: Sender; now: () => number; log: (message: string, error?: unknown) => void }): ProxyForwarder {
+export function createProxyForwarder(deps: { store: Store; hub: Hub; sender: Sender; now: () => number; logger: Logger }): ProxyForwarder {
   const recording = new Set<Promise<void>>(); // records run after the reply: shutdown waits for them
   return {
     async forward(delivery, endpoint) {
@@ -64,7 +65,7 @@ export function createProxyForwarder(deps: { store: Store; hub: Hub; sender: Sen
     async record(capture, attempt) {
       const done: Promise<void> = recordAttempt(deps, capture.endpointId, capture.id, attempt)
         .then(() => undefined)
-        .catch((error: unknown) => deps.log(`recording the proxy attempt of ${capture.id} failed`, error))
+        .catch((error: unknown) => deps.logger.error({ err: error, capture: capture.id }, `forward rules: recording the proxy attempt of ${capture.id} failed`))
         .finally(() => {
           recording.delete(done);
         });

@@ -1,5 +1,6 @@
 import { SKIPPED_SCHEMA, SKIPPED_SIGNATURE } from '../../shared/verdicts';
 import type { NewCapture } from '../store/store';
+import { bodyPreview } from '../delivery/body-preview';
 import { headerValue, type RawDelivery } from '../delivery/raw-delivery';
 
 /** Splits `/h/<id>/sub/path?x=1` into endpoint id, sub-path and query, without decoding. */
@@ -31,5 +32,7 @@ export function newCapture(delivery: RawDelivery, reply: { status: number; rejec
     deliveryId: null,
     duplicateOf: null,
     eventType: null,
+    preview: bodyPreview(delivery.headers, delivery.body),
+    rule: null,
   };
 }

@@ -15,6 +15,8 @@ import type { InFlight } from './in-flight';
 import { readBody } from './read-body';
 import { sendProxiedAnswer, type ProxyForwarder } from '../forward/proxy';
 import { buildReply, decideReply, type Reply } from './reply';
+import { noteCapture } from '../access-log';
+import { applyRules, sendRuleAnswer } from './rule-step';
 
 export interface IngestDeps {
   store: Store;
@@ -27,6 +29,8 @@ export interface IngestDeps {
   inFlight?: InFlight;
   /** Proxy-mode forward rules: asked before storing, its answer (if any in time) becomes the reply. */
   proxy?: ProxyForwarder;
+  /** [0, 1) for response rules with a failure `rate` (tests make it predictable); Math.random by default. */
+  random?: () => number;
 }
 
 /**
@@ -56,14 +60,17 @@ function ingest(deps: IngestDeps): (req: Request, res: Response) => Promise<void
     if (handshake) return answerSubscription(deps, delivery, endpoint, handshake, res);
 
     const judged = await judge(deps, delivery, endpoint, verifyContext);
-    const reply = decideReply(endpoint, judged.verdicts);
-    const proxied = deps.proxy && reply.rejected === undefined && endpoint.forward?.mode === 'proxy' ? await deps.proxy.forward(delivery, endpoint) : null;
+    const ruled = await applyRules(deps.store, delivery, endpoint, judged, decideReply(endpoint, judged.verdicts), deps.random ?? Math.random);
+    const { reply, answer } = ruled;
+    const proxied = deps.proxy && reply.rejected === undefined && answer.kind === 'endpoint' && endpoint.forward?.mode === 'proxy' ? await deps.proxy.forward(delivery, endpoint) : null;
     const kept = proxied?.answer ? { status: proxied.answer.status } : reply; // the capture records the reply actually sent
-    const stored = await store(deps, { ...newCapture(delivery, kept), ...judged }, endpoint);
+    const rule = answer.kind === 'endpoint' ? null : answer.rule;
+    const stored = await store(deps, { ...newCapture(delivery, kept), ...ruled.judged, rule }, endpoint, res);
     if (proxied && deps.proxy) {
       void deps.proxy.record(stored, proxied.attempt); // after the reply: the capture itself is already durable
       if (proxied.answer) return sendProxiedAnswer(res, proxied.answer, req.method === 'HEAD');
     }
+    if (answer.kind !== 'endpoint') return sendRuleAnswer(res, endpoint, stored.id, answer, judged.verdicts, (r) => send(res, r, req.method === 'HEAD'));
     if (reply.rejected === undefined && endpoint.response.delayMs > 0) await sleep(endpoint.response.delayMs);
     send(res, buildReply(endpoint, stored.id, reply, judged.verdicts), req.method === 'HEAD');
   };
@@ -81,7 +88,7 @@ async function judge(deps: IngestDeps, delivery: RawDelivery, endpoint: Endpoint
 /** 413: the attempt is recorded (its size, not its body) and the connection closed. */
 async function rejectOversize(deps: IngestDeps, delivery: RawDelivery, endpoint: Endpoint, size: number, res: Response): Promise<void> {
   const rejected = `body of ${size} bytes is over the limit of ${deps.bodyLimit} bytes; it was not kept`;
-  const stored = await store(deps, { ...newCapture(delivery, { status: 413, rejected }), size }, endpoint);
+  const stored = await store(deps, { ...newCapture(delivery, { status: 413, rejected }), size }, endpoint, res);
   res.set('connection', 'close');
   res.status(413).json({ error: rejected, id: stored.id });
 }
@@ -89,14 +96,16 @@ async function rejectOversize(deps: IngestDeps, delivery: RawDelivery, endpoint:
 /** The GET subscription handshake (`hub.challenge`): recorded, then answered with the challenge or 403. */
 async function answerSubscription(deps: IngestDeps, delivery: RawDelivery, endpoint: Endpoint, handshake: HandshakeAnswer, res: Response): Promise<void> {
   const answered = { status: handshake.status, ...(handshake.status !== 200 && { rejected: handshake.verdict.reason }) };
-  const stored = await store(deps, { ...newCapture(delivery, answered), verdicts: { signature: handshake.verdict, schema: SKIPPED_SCHEMA } }, endpoint);
+  const stored = await store(deps, { ...newCapture(delivery, answered), verdicts: { signature: handshake.verdict, schema: SKIPPED_SCHEMA } }, endpoint, res);
   const headers = { 'content-type': handshake.contentType, 'x-content-type-options': 'nosniff', 'x-hookscope-capture': stored.id };
   send(res, { status: handshake.status, headers, body: handshake.body }, false);
 }
 
-async function store(deps: IngestDeps, capture: Parameters<Store['append']>[0], endpoint: Endpoint): Promise<StoredCapture> {
+async function store(deps: IngestDeps, capture: Parameters<Store['append']>[0], endpoint: Endpoint, res: Response): Promise<StoredCapture> {
   const stored = await deps.store.append(capture);
-  void deps.hub.publish({ type: 'capture', capture: summaryOf(stored) });
+  const summary = summaryOf(stored);
+  noteCapture(res, summary); // for the access line
+  void deps.hub.publish({ type: 'capture', capture: summary });
   deps.onStored?.(stored, endpoint);
   return stored;
 }

@@ -5,6 +5,7 @@ import { toAttempt, recordAttempt, succeeded } from './attempt';
 import { selectCaptures } from './bulk-select';
 import { givenSecret, replayCapture, type ReplayDeps } from './replay-one';
 import { signingFor } from '../signing/sign-request';
+import type { Logger } from '../logging/logger';
 import { TargetRefusedError } from './target-guard';
 
 const PROGRESS_EVERY_MS = 100; // at most ten progress messages a second per job; the last one always goes
@@ -24,7 +25,7 @@ interface RunningJob {
 
 export interface BulkDeps extends ReplayDeps {
   now: () => number;
-  log: (message: string, error?: unknown) => void;
+  logger: Logger;
 }
 
 /**
@@ -49,7 +50,7 @@ export class BulkReplays {
     const job: RunningJob = { view, ids, request, endpoint, abort: new AbortController(), latencySum: 0, measured: 0, lastProgress: 0, run: Promise.resolve() };
     this.jobs.set(view.jobId, job);
     this.forgetOldJobs();
-    job.run = this.run(job).catch((error: unknown) => this.deps.log(`bulk replay ${view.jobId} failed`, error));
+    job.run = this.run(job).catch((error: unknown) => this.deps.logger.error({ err: error, job: view.jobId }, `bulk replay ${view.jobId} failed`));
     return { ...view };
   }
 

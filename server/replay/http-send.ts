@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { HeaderPairs } from '../../shared/capture';
 import { headerPairs, headerValue } from '../delivery/raw-delivery';
-import { wireHeaders } from './outgoing';
+import { requestTarget, wireHeaders } from './outgoing';
 import { removeHeader, type OutgoingRequest } from '../delivery/outgoing-request';
 import { isIP } from 'node:net';
 import { checkUrl, guardedLookup, normalizeHost, systemResolver, TargetRefusedError, type Resolver, type TargetPolicy } from './target-guard';
@@ -85,7 +85,7 @@ export function createSender({ policy, now = Date.now, resolver = systemResolver
     return new Promise((resolve, reject) => {
       const req = client.request({
         protocol: url.protocol, hostname: url.hostname.replace(/^\[|\]$/g, ''), port: url.port || undefined,
-        path: url.pathname + url.search, method: request.method, headers: wireHeaders(request).flat(),
+        path: requestTarget(request.url), method: request.method, headers: wireHeaders(request).flat(),
         agent: agents[url.protocol as 'http:' | 'https:'], signal,
         lookup: guardedLookup(policy, decision.allowedByName, resolver) as never,
       }, (res) => {

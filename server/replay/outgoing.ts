@@ -1,4 +1,5 @@
-import type { HeaderPairs } from '../../shared/capture';
+import type { AttemptSent, HeaderPairs } from '../../shared/capture';
+import { utf8OrNull } from '../delivery/body-text';
 import type { BodyValue, HeaderOverrides, SentRequest } from '../../shared/replay';
 import { sha256Hex } from '../signing/digests';
 import { removeHeader, setHeader, type OutgoingRequest } from '../delivery/outgoing-request';
@@ -56,13 +57,30 @@ export function decodeBody(value: BodyValue): Buffer {
   return Buffer.from(value.data, value.encoding === 'base64' ? 'base64' : 'utf8');
 }
 
-/** Target URL, with the capture's sub-path and raw query appended when asked (query parameters of both kept). */
+/**
+ * Target URL, with the capture's sub-path and raw query appended when asked (query parameters of
+ * both kept). The typed base is normalised by URL; what is appended stays byte for byte as the
+ * sender wrote it (URL would re-encode `'`, `"`, `{`…, and a replay must send what was captured).
+ */
 export function targetUrl(base: string, capture: Pick<CapturedRequest, 'path' | 'query'>, append: boolean): string {
   const url = new URL(base);
   if (!append) return url.href;
-  if (capture.path) url.pathname = url.pathname.replace(/\/$/, '') + capture.path;
-  if (capture.query) url.search = url.search ? `${url.search}&${capture.query}` : `?${capture.query}`;
-  return url.href;
+  url.hash = '';
+  const baseQuery = url.search.slice(1);
+  url.search = '';
+  const head = capture.path ? url.href.replace(/\/$/, '') + capture.path : url.href;
+  const query = [baseQuery, capture.query].filter((part) => part !== '').join('&');
+  return query ? `${head}?${query}` : head;
+}
+
+/**
+ * The request target (path and query) of a URL exactly as written: everything after the
+ * authority, without a fragment. `new URL(href).search` would percent-encode what the sender did not.
+ */
+export function requestTarget(href: string): string {
+  const rest = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^#]*)/i.exec(href)?.[1] ?? '';
+  if (rest === '') return '/';
+  return rest.startsWith('?') ? `/${rest}` : rest;
 }
 
 /** The request a replay sends: original method, forwardable headers with overrides, exact body bytes unless replaced. */
@@ -94,4 +112,16 @@ export function describeSent(request: OutgoingRequest): SentRequest {
     bodySize: request.body.length,
     bodySha256: sha256Hex(request.body),
   };
+}
+
+const MAX_SENT_BODY = 256 * 1024; // bytes of an edited body kept with the attempt
+
+/** What a replay sent, for its attempt record: the body itself only when it is not the captured one. */
+export function attemptSent(request: OutgoingRequest, captured: Buffer): AttemptSent {
+  const sent = describeSent(request);
+  if (request.body.equals(captured)) return sent;
+  const kept = request.body.subarray(0, MAX_SENT_BODY);
+  const text = utf8OrNull(kept);
+  const truncated = kept.length < request.body.length;
+  return { ...sent, body: text === null ? { encoding: 'base64', data: kept.toString('base64'), truncated } : { encoding: 'utf8', data: text, truncated } };
 }

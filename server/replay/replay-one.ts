@@ -6,7 +6,7 @@ import type { Store, StoredCapture } from '../store/store';
 import type { Hub } from '../stream/hub';
 import { recordAttempt, toAttempt } from './attempt';
 import type { Sender } from './http-send';
-import { buildOutgoing, describeSent } from './outgoing';
+import { attemptSent, buildOutgoing, describeSent } from './outgoing';
 import type { OutgoingRequest } from '../delivery/outgoing-request';
 import { resignRequest, type SigningClock } from '../signing/sign-request';
 
@@ -52,7 +52,7 @@ export async function replayCapture(
 ): Promise<ReplayResult> {
   const outgoing = prepareReplay(capture, endpoint, options, deps.clock);
   const outcome = await deps.sender.send(outgoing, { timeoutMs: options.timeoutMs, followRedirects: options.followRedirects, signal });
-  const attempt = toAttempt(outcome, kind);
+  const attempt = { ...toAttempt(outcome, kind), sent: attemptSent(outgoing, capture.body) };
   await recordAttempt(deps, capture.endpointId, capture.id, attempt);
   return { captureId: capture.id, attempt, sent: describeSent(outgoing) };
 }

@@ -2,7 +2,8 @@ import { Router, type Request } from 'express';
 import { bulkReplayRequestSchema, curlRequestSchema, replayRequestSchema, reportedAttemptSchema } from '../../shared/replay';
 import type { Endpoint } from '../../shared/endpoint';
 import { parseBody } from '../errors';
-import { NotFoundError } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
+import { bodyNotKept } from '../../shared/capture';
 import type { Store, StoredCapture } from '../store/store';
 import { newAttemptId, recordAttempt } from './attempt';
 import { curlCommand } from './curl';
@@ -13,6 +14,13 @@ export async function requireCapture(store: Store, id: string): Promise<StoredCa
   const capture = await store.get(id);
   if (!capture) throw new NotFoundError(`no request with id "${id}" (deleted, or evicted by retention)`);
   return capture;
+}
+
+/** A replay or curl command needs bytes: 409 for a delivery refused before its body was kept, unless a body is given. */
+function requireBody(capture: StoredCapture, replacement: unknown): void {
+  if (replacement === undefined && bodyNotKept(capture, capture.body.length)) {
+    throw new ConflictError(`request ${capture.id} was refused at ingest (${capture.reply.rejected ?? 'rejected'}), so its body was not kept: there is nothing to send; give a replacement body`);
+  }
 }
 
 export async function requireEndpoint(store: Store, id: string): Promise<Endpoint> {
@@ -37,12 +45,14 @@ export function createReplayRoutes(services: ReplayServices): Router {
   router.post('/requests/:id/replay', async (req, res) => {
     const input = parseBody(replayRequestSchema, req.body, 'replay request');
     const capture = await requireCapture(store, req.params.id);
+    requireBody(capture, input.body);
     res.json(await replayCapture(services, capture, await requireEndpoint(store, capture.endpointId), input));
   });
 
   router.post('/requests/:id/curl', async (req, res) => {
     const input = parseBody(curlRequestSchema, req.body, 'curl request');
     const capture = await requireCapture(store, req.params.id);
+    requireBody(capture, input.body);
     const endpoint = await requireEndpoint(store, capture.endpointId);
     const original = `${publicBase(req, services.publicUrl)}/h/${encodeURIComponent(capture.endpointId)}`;
     const outgoing = prepareReplay(capture, endpoint, { ...input, url: input.url ?? original, appendPath: input.url ? input.appendPath : true }, services.clock);

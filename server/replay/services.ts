@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { AsyncForwarder } from '../forward/async-forwarder';
 import { createProxyForwarder, type ProxyForwarder } from '../forward/proxy';
 import type { Store } from '../store/store';
@@ -7,8 +6,9 @@ import { BulkReplays } from './bulk';
 import { createSender, type Sender } from './http-send';
 import type { SigningClock } from '../signing/sign-request';
 import { parseAllowList, type Resolver } from './target-guard';
+import type { Logger } from '../logging/logger';
+import { PACKAGE_VERSION } from '../package-files';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export interface ReplayServicesOptions {
   store: Store;
@@ -18,7 +18,7 @@ export interface ReplayServicesOptions {
   /** Base URL deliveries reach this Hookscope at, for exports and "copy as curl". */
   publicUrl?: string;
   now: () => number;
-  log: (message: string, error?: unknown) => void;
+  logger: Logger;
   resolver?: Resolver;
   clock?: SigningClock;
   /** Async forwarding backoff, ms per failed attempt (tests shorten it). */
@@ -44,13 +44,13 @@ export interface ReplayServices {
 
 /** Builds the sender (with the target policy), bulk jobs and forward rules. Throws on a malformed allow-list. */
 export function createReplayServices(options: ReplayServicesOptions): ReplayServices {
-  const { store, hub, now, log } = options;
+  const { store, hub, now, logger } = options;
   const sender = createSender({ policy: parseAllowList(options.replayAllow), now, resolver: options.resolver });
-  const bulk = new BulkReplays({ store, hub, sender, now, log, clock: options.clock });
-  const forwarder = new AsyncForwarder({ store, hub, sender, now, log, backoffMs: options.forwardBackoffMs });
-  const proxy = createProxyForwarder({ store, hub, sender, now, log });
+  const bulk = new BulkReplays({ store, hub, sender, now, logger, clock: options.clock });
+  const forwarder = new AsyncForwarder({ store, hub, sender, now, logger, backoffMs: options.forwardBackoffMs });
+  const proxy = createProxyForwarder({ store, hub, sender, now, logger });
   return {
-    store, hub, sender, bulk, forwarder, proxy, now, publicUrl: options.publicUrl, clock: options.clock, version: VERSION,
+    store, hub, sender, bulk, forwarder, proxy, now, publicUrl: options.publicUrl, clock: options.clock, version: PACKAGE_VERSION,
     async close() {
       await bulk.close();
       await forwarder.close();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import express, { Router } from 'express';
 import { transferQuerySchema } from '../../shared/replay';
 import { parseBody } from '../errors';
@@ -20,7 +21,12 @@ export function createTransferRoutes(services: ReplayServices): Router {
     const endpoint = await requireEndpoint(store, req.params.id);
     res.setHeader('content-type', format === 'har' ? 'application/json; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
     res.setHeader('content-disposition', `attachment; filename="hookscope-${endpoint.id}.${format === 'har' ? 'har' : 'jsonl'}"`);
-    await writeExport(res, store, endpoint.id, format, publicBase(req, services.publicUrl), services.version);
+    const transferId = randomUUID();
+    res.setHeader('x-hookscope-transfer', transferId);
+    res.setHeader('x-hookscope-captures', String(await store.count(endpoint.id)));
+    await writeExport(res, store, endpoint.id, format, publicBase(req, services.publicUrl), services.version, (done, total, finished) => {
+      void hub.publish({ type: 'transfer-progress', endpointId: endpoint.id, transferId, direction: 'export', done, total, finished });
+    });
     res.end();
   });
 
@@ -29,7 +35,13 @@ export function createTransferRoutes(services: ReplayServices): Router {
     const endpoint = await requireEndpoint(store, req.params.id);
     const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const captures = parseImport(bytes, query.format ?? sniffFormat(bytes), endpoint.id);
-    res.status(201).json(await importCaptures({ store, hub }, captures));
+    // An Idempotency-Key makes a retry of an import whose answer was lost store nothing twice.
+    const key = req.get('idempotency-key');
+    const importId = key && /^[\x21-\x7e]{1,200}$/.test(key) ? key : randomUUID();
+    const result = await importCaptures({ store, hub }, endpoint.id, captures, importId, (done, total, finished) => {
+      void hub.publish({ type: 'transfer-progress', endpointId: endpoint.id, transferId: importId, direction: 'import', done, total, finished });
+    });
+    res.status(201).json(result);
   });
 
   return router;

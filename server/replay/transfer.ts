@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { jsonlCaptureSchema, type ImportResult, type TransferFormat } from '../../shared/replay';
 import { ValidationError } from '../errors';
+import { bodyPreview } from '../delivery/body-preview';
 import { summaryOf } from '../store/capture-record';
 import type { NewCapture, Store, StoredCapture } from '../store/store';
 import type { Hub } from '../stream/hub';
@@ -9,43 +11,73 @@ import { captureOfHarEntry, harEntryOf } from './har';
 import { harSchema } from './har-schema';
 import { captureOfJsonl, jsonlLineOf } from './jsonl';
 
-const PAGE = 200;
+const PAGE = 1000; // captures per bulk read
+const PAGE_BYTES = 8 * 1024 * 1024; // bytes per bulk read
+const CHUNK = 1024 * 1024; // characters written to the client at once
 
-/** Every capture of an endpoint with its bytes, oldest first; captures deleted meanwhile are skipped. */
+/** Every capture of an endpoint with its bytes, oldest first, a bulk read at a time; captures deleted meanwhile are skipped. */
 export async function* capturesOf(store: Store, endpointId: string): AsyncGenerator<StoredCapture> {
   let cursor: string | undefined;
   for (;;) {
-    const page = await store.listAfter(endpointId, cursor, PAGE);
-    for (const summary of page) {
-      const capture = await store.get(summary.id);
-      if (capture) yield capture;
-    }
-    if (page.length < PAGE) return;
+    const page = await store.readAfter(endpointId, cursor, PAGE, PAGE_BYTES);
+    if (page.length === 0) return;
+    yield* page;
     cursor = page[page.length - 1]?.id;
   }
 }
 
 async function write(out: Writable, text: string): Promise<void> {
   if (out.write(text)) return;
-  // A client that goes away never drains: stop at 'close' too, rather than wait forever.
-  await Promise.race([once(out, 'drain'), once(out, 'close')]);
+  // A client that goes away never drains: stop at 'close' too, rather than wait forever — and
+  // remove the listener that did not fire, or they pile up over a long export.
+  const waiting = new AbortController();
+  await Promise.race([once(out, 'drain', { signal: waiting.signal }), once(out, 'close', { signal: waiting.signal })]).finally(() => waiting.abort());
   if (out.destroyed) throw new Error('the client went away during the export');
 }
 
-/** Streams an endpoint's captures as a HAR 1.2 document or JSON Lines, one capture in memory at a time. */
-export async function writeExport(out: Writable, store: Store, endpointId: string, format: TransferFormat, baseUrl: string, version: string): Promise<void> {
-  if (format === 'jsonl') {
-    for await (const capture of capturesOf(store, endpointId)) await write(out, `${JSON.stringify(jsonlLineOf(capture))}\n`);
-    return;
-  }
-  const creator = { name: 'Hookscope', version };
-  await write(out, `{"log":{"version":"1.2","creator":${JSON.stringify(creator)},"entries":[`);
-  let first = true;
+/** Told how many captures are done (of `total`), at most every PROGRESS_MS and once at the end. */
+export type TransferProgress = (done: number, total: number, finished: boolean) => void;
+const PROGRESS_MS = 200;
+
+function throttled(report: TransferProgress | undefined, total: number): (done: number, finished?: boolean) => void {
+  let last = 0;
+  return (done, finished = false) => {
+    const now = Date.now();
+    if (!report || (!finished && now - last < PROGRESS_MS)) return;
+    last = now;
+    report(done, total, finished);
+  };
+}
+
+/**
+ * Streams an endpoint's captures as a HAR 1.2 document or JSON Lines: bulk reads of a segment at
+ * a time, written in ~1 MiB pieces, so memory stays bounded and the client's pace is followed.
+ */
+export async function writeExport(
+  out: Writable, store: Store, endpointId: string, format: TransferFormat, baseUrl: string, version: string, onProgress?: TransferProgress,
+): Promise<void> {
+  const progress = throttled(onProgress, await store.count(endpointId));
+  let pending: string[] = [];
+  let size = 0;
+  let done = 0;
+  const emit = async (text: string) => {
+    pending.push(text);
+    size += text.length;
+    if (size < CHUNK) return;
+    const piece = pending.join('');
+    pending = [];
+    size = 0;
+    await write(out, piece);
+    progress(done);
+  };
+  if (format === 'har') await emit(`{"log":{"version":"1.2","creator":${JSON.stringify({ name: 'Hookscope', version })},"entries":[`);
   for await (const capture of capturesOf(store, endpointId)) {
-    await write(out, `${first ? '\n' : ',\n'}${JSON.stringify(harEntryOf(capture, baseUrl))}`);
-    first = false;
+    await emit(format === 'jsonl' ? `${JSON.stringify(jsonlLineOf(capture))}\n` : `${done === 0 ? '\n' : ',\n'}${JSON.stringify(harEntryOf(capture, baseUrl))}`);
+    done += 1;
   }
-  await write(out, '\n]}}\n');
+  if (format === 'har') pending.push('\n]}}\n');
+  if (pending.length > 0) await write(out, pending.join(''));
+  progress(done, true);
 }
 
 /** HAR when the document is a JSON object with `log`, JSON Lines otherwise (unless the format is given). */
@@ -80,17 +112,23 @@ export function parseImport(bytes: Buffer, format: TransferFormat, endpointId: s
 }
 
 /**
- * Appends the captures in file order (they get new ids, sorting after the endpoint's existing
- * ones), marks repeats of a delivery id already held, and publishes each on the stream. Imported
- * captures do not trigger the endpoint's forward rule: they were delivered long ago.
+ * Appends the captures in file order as one atomic batch (Store.importCaptures: all or none,
+ * whatever crashes meanwhile; a retry with the same `importId` stores nothing twice). They get
+ * new ids sorting after the endpoint's existing ones, repeats of a delivery id are marked, and
+ * each is published on the stream once committed. Imported captures do not trigger the
+ * endpoint's forward rule: they were delivered long ago.
  */
-export async function importCaptures(deps: { store: Store; hub: Hub }, captures: NewCapture[]): Promise<ImportResult> {
-  const ids: string[] = [];
-  for (const capture of captures) {
-    const duplicateOf = capture.deliveryId === null ? null : await deps.store.findByDeliveryId(capture.endpointId, capture.deliveryId);
-    const stored = await deps.store.append({ ...capture, duplicateOf });
-    ids.push(stored.id);
-    await deps.hub.publish({ type: 'capture', capture: summaryOf(stored) });
+export async function importCaptures(
+  deps: { store: Store; hub: Hub }, endpointId: string, captures: NewCapture[], importId: string = randomUUID(), onProgress?: TransferProgress,
+): Promise<ImportResult> {
+  // Previews are made here, as ingest makes them: an export file does not carry them.
+  const withPreviews = captures.map((capture) => ({ ...capture, preview: bodyPreview(capture.headers, capture.body) }));
+  const stored = await deps.store.importCaptures(endpointId, withPreviews, importId);
+  const progress = throttled(onProgress, stored.length);
+  for (const [i, capture] of stored.entries()) {
+    await deps.hub.publish({ type: 'capture', capture: summaryOf(capture) });
+    progress(i + 1);
   }
-  return { imported: ids.length, ids };
+  progress(stored.length, true);
+  return { imported: stored.length, ids: stored.map((c) => c.id) };
 }

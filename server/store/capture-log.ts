@@ -1,163 +1,184 @@
-import { open, rename, rm, unlink } from 'node:fs/promises';
+import { appendFile, open, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CaptureSummary, ReplayAttempt } from '../../shared/capture';
-import { CorruptDataError } from '../errors';
+import type { CaptureSummary, DeliveryAttempt, ReplayAttempt } from '../../shared/capture';
+import { captureSearchText } from './query-scan';
+import { summaryOf } from './capture-record';
+import { CaptureIndex, entryOf, Interner, receivedAtOf, type Entry } from './capture-index';
+import { readCapture, readCaptures, readSummaries, type LogPlace } from './capture-reader';
+import type { LogInspection } from './log-inspect';
+import { isRecord } from './segment-scan';
+import { encodeBody, encodeMeta, encodeRecord, compactIndexOf } from './record-format';
+import { encodeSearchRecord, SidecarWriter } from './search-sidecar';
+import { SegmentWriter, segmentFileName, type SegmentLimits, type SegmentPosition } from './segment-writer';
 import type { CapturePage, ListOptions, StoredCapture } from './store';
-import { readSegments, type SegmentLine } from './segment-reader';
-import { SegmentWriter, segmentFileName, type SegmentLimits } from './segment-writer';
-import { decodeMeta, encodeBody, encodeMeta, summaryOf } from './capture-record';
-import { EntryList } from './entry-list';
 
-interface Entry {
-  summary: CaptureSummary;
-  segment: number;
-  meta: { offset: number; length: number };
-  body: { offset: number; length: number } | null;
-  replays: ReplayAttempt[];
-}
-
-interface SegmentInfo {
-  live: number; // retained captures in it
-}
-
-export interface CaptureLogOptions {
-  dir: string;
+export interface CaptureLogOptions extends LogPlace {
   limits: SegmentLimits;
   /** Told when a torn write (a crash mid-write, never acknowledged) is cut off at start-up. */
   warn: (message: string) => void;
+  intern: Interner;
 }
 
 /**
- * The captures of one endpoint: an append-only log split into numbered segment files, plus an
- * in-memory index of summaries and byte offsets (bodies stay on disk). Deletions and replay
- * attempts are appended records too. Retention evicts from the index at once and unlinks a
- * segment when it and every older segment hold no retained capture — so a deletion record can
- * never outlive the segment of the capture it deletes.
+ * The captures of one endpoint: an append-only log split into numbered segment files (format in
+ * record-format.ts), plus a compact in-memory index (capture-index.ts); summaries and bodies stay
+ * on disk and are checked on every read. Deletions, replay attempts and retention are appended
+ * records too. Retention evicts from the index at once and drops a segment (after recording it
+ * with a `g` record) when it and every older segment hold no retained capture.
  */
 export class CaptureLog {
-  private entries = new EntryList<Entry>(); // oldest first
-  private byId = new Map<string, Entry>();
-  /** Delivery id → ids holding it, oldest first (so the next retained one takes over). */
-  private byDeliveryId = new Map<string, string[]>();
+  readonly index = new CaptureIndex();
   /** Newest id retention evicted, and the newest recorded on disk (see evictionMarker). */
   private evictedUpTo: string | null = null;
   private persistedEvictedUpTo: string | null = null;
-  private segments = new Map<number, SegmentInfo>();
-  /** A segment's last retained capture went away: dropDeadSegments has work. */
-  private emptiedSegment = false;
   /** A clear in progress: writes wait for it rather than go to files about to be removed. */
   private clearing: Promise<number> | null = null;
   private writer: SegmentWriter;
+  readonly sidecars: SidecarWriter;
+  /** Committed imports by import id: a retry with the same id gets these ids back. */
+  readonly imports = new Map<string, string[]>();
+  private newest: string | undefined;
 
-  private constructor(private readonly options: CaptureLogOptions) {
-    this.writer = new SegmentWriter(options.dir, options.limits, 1, 0, 0);
+  constructor(readonly options: CaptureLogOptions) {
+    this.writer = new SegmentWriter(options.dir, options.limits);
+    this.sidecars = new SidecarWriter(options.dir);
   }
 
-  /** Loads an endpoint's log from disk (an absent folder is an empty log). */
-  static async open(options: CaptureLogOptions, maxCaptures: number): Promise<CaptureLog> {
+  /** Builds the log from an inspection without findings: cuts what a crash left unfinished, then indexes. */
+  static async open(options: CaptureLogOptions, inspection: LogInspection, maxCaptures: number): Promise<CaptureLog> {
     const log = new CaptureLog(options);
-    await log.load();
+    await log.load(inspection);
     log.applyRetention(maxCaptures);
     return log;
   }
 
   get size(): number {
-    return this.entries.length;
+    return this.index.size;
   }
 
   /** Newest id written to this log, evicted or not (so no later id can sort before it). */
   newestId(): string | undefined {
-    return this.entries.at(this.entries.length - 1)?.summary.id ?? this.evictedUpTo ?? undefined;
+    return this.index.entries.at(this.index.size - 1)?.id ?? this.newest ?? this.evictedUpTo ?? undefined;
   }
 
-  ids(): string[] {
-    return this.entries.toArray().map((entry) => entry.summary.id);
+  /** Where the newest segment ends, for the clean-shutdown record (null when a failed write could not be undone). */
+  get end(): { segment: number; size: number } | null {
+    return this.writer.position;
   }
 
   async append(capture: StoredCapture, maxCaptures: number): Promise<void> {
+    await this.appendMany([capture], maxCaptures, null);
+  }
+
+  /**
+   * Appends captures in one write. With an import id the write is bracketed by an `i` record
+   * and a commit record `j`: start-up keeps all of them or (a crash before the commit) none.
+   */
+  async appendMany(captures: StoredCapture[], maxCaptures: number, importId: string | null): Promise<void> {
     if (this.clearing) await this.clearing;
-    const summary = summaryOf(capture);
-    const meta = encodeMeta(summary, capture.headers);
-    const body = encodeBody(capture.id, capture.body);
-    const { segment, offsets } = await this.writer.write([meta, body, ...this.evictionMarker()], 1);
-    const entry: Entry = {
-      summary,
-      segment,
-      meta: { offset: offsets[0] as number, length: meta.length - 1 },
-      body: { offset: offsets[1] as number, length: body.length - 1 },
-      replays: [],
-    };
-    this.index(entry);
+    const records: Buffer[] = [];
+    const parts: { summary: CaptureSummary; at: number; metaLength: number; length: number }[] = [];
+    if (importId !== null) records.push(encodeRecord('i', { import: importId, n: captures.length }));
+    for (const capture of captures) {
+      const summary = summaryOf(capture);
+      const meta = encodeMeta(summary, capture.headers);
+      const body = encodeBody(capture.id, capture.body);
+      parts.push({ summary, at: records.length, metaLength: meta.length - 1, length: meta.length + (body[0] as Buffer).length + capture.body.length + 1 });
+      records.push(meta, ...body);
+    }
+    if (importId !== null) records.push(encodeRecord('j', { import: importId, n: captures.length }));
+    records.push(...this.evictionMarker());
+    const { segment, offsets } = await this.writer.write(records, captures.length);
+    for (const [i, part] of parts.entries()) {
+      const entry = entryOf(compactIndexOf(part.summary), segment, offsets[part.at] as number, part.metaLength, part.length, this.options.intern);
+      this.index.add(entry);
+      const capture = captures[i] as StoredCapture;
+      this.sidecars.add(segment, encodeSearchRecord(capture.id, capture.headers, captureSearchText(capture)));
+    }
+    if (importId !== null) this.imports.set(importId, captures.map((c) => c.id));
     this.applyRetention(maxCaptures);
   }
 
-  list(options: ListOptions): CapturePage {
-    const total = this.entries.length;
+  list(options: ListOptions): Promise<CapturePage> {
+    const entries = this.index.entries;
+    const total = entries.length;
     let end = total; // exclusive
     let start: number;
     if (options.after !== undefined) {
-      start = this.entries.firstAfter(options.after);
+      start = entries.firstAfter(options.after);
       end = Math.min(total, start + options.limit);
-      if (options.before !== undefined) end = Math.min(end, this.entries.firstAtOrAfter(options.before));
+      if (options.before !== undefined) end = Math.min(end, entries.firstAtOrAfter(options.before));
     } else {
-      if (options.before !== undefined) end = this.entries.firstAtOrAfter(options.before);
+      if (options.before !== undefined) end = entries.firstAtOrAfter(options.before);
       start = Math.max(0, end - options.limit);
     }
-    const items = this.entries.slice(start, end).reverse().map((e) => e.summary);
-    const last = items[items.length - 1];
-    return { items, nextBefore: start > 0 && last ? last.id : null, total };
+    const page = entries.slice(start, end).reverse();
+    const last = page[page.length - 1];
+    return this.summaries(page).then((items) => ({ items, nextBefore: start > 0 && last ? last.id : null, total }));
   }
 
-  listAfter(cursor: string | undefined, limit: number): CaptureSummary[] {
-    const start = cursor === undefined ? 0 : this.entries.firstAfter(cursor);
-    return this.entries.slice(start, start + limit).map((e) => e.summary);
+  listAfter(cursor: string | undefined, limit: number): Promise<CaptureSummary[]> {
+    const start = cursor === undefined ? 0 : this.index.entries.firstAfter(cursor);
+    return this.summaries(this.index.entries.slice(start, start + limit));
+  }
+
+  summaries(entries: Entry[]): Promise<CaptureSummary[]> {
+    return readSummaries(this.options, entries);
   }
 
   has(id: string): boolean {
-    return this.byId.has(id);
+    return this.index.get(id) !== undefined;
   }
 
   findByDeliveryId(deliveryId: string): string | null {
-    return this.byDeliveryId.get(deliveryId)?.[0] ?? null;
+    return this.index.firstWithDeliveryId(deliveryId)?.id ?? null;
   }
 
-  /** Reads the whole capture from disk; null if it went away meanwhile. */
+  /** Captures holding this delivery id, oldest first, at most `limit` (from the index alone). */
+  deliveryAttempts(deliveryId: string, limit: number): DeliveryAttempt[] {
+    return this.index.withDeliveryId(deliveryId).slice(0, limit).map((entry) => ({ id: entry.id, receivedAt: receivedAtOf(entry), status: entry.status }));
+  }
+
+  /** Reads the whole capture from disk, checked (DamagedCaptureError); null if it went away meanwhile. */
   async read(id: string): Promise<StoredCapture | null> {
-    const entry = this.byId.get(id);
+    const entry = this.index.get(id);
     if (!entry) return null;
-    let handle;
-    try {
-      handle = await open(join(this.options.dir, segmentFileName(entry.segment)), 'r');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
+    return readCapture(this.options, entry, this.index.replays.get(id) ?? []);
+  }
+
+  /** Whole captures after `cursor`, oldest first: at most `limit`, and fewer once `maxBytes` are read (at least one). */
+  readAfter(cursor: string | undefined, limit: number, maxBytes: number): Promise<StoredCapture[]> {
+    const entries = this.index.entries;
+    const start = cursor === undefined ? 0 : entries.firstAfter(cursor);
+    const picked: Entry[] = [];
+    let bytes = 0;
+    for (let i = start; i < entries.length && picked.length < limit && (picked.length === 0 || bytes < maxBytes); i++) {
+      const entry = entries.at(i) as Entry;
+      picked.push(entry);
+      bytes += entry.length;
     }
-    try {
-      const meta = await readRange(handle, entry.meta.offset, entry.meta.length);
-      const body = entry.body ? await readRange(handle, entry.body.offset, entry.body.length) : null;
-      return decodeMeta(meta, body, entry.replays);
-    } finally {
-      await handle.close();
-    }
+    return readCaptures(this.options, picked, (id) => this.index.replays.get(id) ?? []);
   }
 
   async delete(id: string): Promise<boolean> {
     if (this.clearing) await this.clearing;
-    if (!this.byId.has(id)) return false;
-    await this.writer.write([Buffer.from(JSON.stringify({ t: 'd', id }) + '\n'), ...this.evictionMarker()], 0);
-    const entry = this.byId.get(id);
+    if (!this.has(id)) return false;
+    await this.writer.write([encodeRecord('d', { id }), ...this.evictionMarker()], 0);
+    const entry = this.index.get(id);
     if (!entry) return false;
-    this.unindex(entry);
-    this.entries.remove(entry);
+    this.index.remove(entry);
     await this.dropDeadSegments();
     return true;
   }
 
   async addReplay(id: string, attempt: ReplayAttempt): Promise<boolean> {
     if (this.clearing) await this.clearing;
-    if (!this.byId.has(id)) return false;
-    await this.writer.write([Buffer.from(JSON.stringify({ t: 'r', id, a: attempt }) + '\n'), ...this.evictionMarker()], 0);
-    this.byId.get(id)?.replays.push(attempt);
+    if (!this.has(id)) return false;
+    await this.writer.write([encodeRecord('r', { id, a: attempt }), ...this.evictionMarker()], 0);
+    if (!this.has(id)) return true;
+    const replays = this.index.replays.get(id);
+    if (replays) replays.push(attempt);
+    else this.index.replays.set(id, [attempt]);
     return true;
   }
 
@@ -173,32 +194,31 @@ export class CaptureLog {
   }
 
   private async removeAll(): Promise<number> {
-    const count = this.entries.length;
+    const count = this.index.size;
     await this.writer.close();
+    await this.sidecars.close();
     const trash = `${this.options.dir}.deleted-${Date.now()}`;
     await rename(this.options.dir, trash).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
     });
     await rm(trash, { recursive: true, force: true });
-    this.entries.clear();
-    this.byId.clear();
-    this.byDeliveryId.clear();
+    this.newest = this.newestId();
+    this.index.clear();
     this.evictedUpTo = this.persistedEvictedUpTo = null;
-    this.segments.clear();
-    this.writer = new SegmentWriter(this.options.dir, this.options.limits, 1, 0, 0);
+    this.writer = new SegmentWriter(this.options.dir, this.options.limits);
     return count;
   }
 
-  close(): Promise<void> {
-    return this.writer.close();
+  async close(): Promise<void> {
+    await this.writer.close();
+    await this.sidecars.close();
   }
 
   applyRetention(maxCaptures: number): void {
-    if (this.entries.length <= maxCaptures) return;
-    const evicted = this.entries.shift(this.entries.length - maxCaptures);
-    for (const entry of evicted) this.unindex(entry);
-    this.evictedUpTo = (evicted[evicted.length - 1] as Entry).summary.id;
-    if (this.emptiedSegment) void this.dropDeadSegments().catch((error: Error) => this.options.warn(`retention: ${error.message}`));
+    if (this.index.size <= maxCaptures) return;
+    const newest = this.index.evict(this.index.size - maxCaptures);
+    if (newest) this.evictedUpTo = newest.id;
+    if (this.index.emptiedSegment) void this.dropDeadSegments().catch((error: Error) => this.options.warn(`retention: ${error.message}`));
   }
 
   /**
@@ -209,99 +229,89 @@ export class CaptureLog {
   private evictionMarker(): Buffer[] {
     if (this.evictedUpTo === null || this.evictedUpTo === this.persistedEvictedUpTo) return [];
     this.persistedEvictedUpTo = this.evictedUpTo;
-    return [Buffer.from(JSON.stringify({ t: 'x', id: this.evictedUpTo }) + '\n')];
+    return [encodeRecord('x', { id: this.evictedUpTo })];
   }
 
-  private index(entry: Entry): void {
-    this.entries.push(entry);
-    this.byId.set(entry.summary.id, entry);
-    const deliveryId = entry.summary.deliveryId;
-    if (deliveryId !== null) {
-      const holders = this.byDeliveryId.get(deliveryId);
-      if (holders) holders.push(entry.summary.id);
-      else this.byDeliveryId.set(deliveryId, [entry.summary.id]);
-    }
-    const info = this.segments.get(entry.segment) ?? { live: 0 };
-    info.live += 1;
-    this.segments.set(entry.segment, info);
-  }
-
-  private unindex(entry: Entry): void {
-    this.byId.delete(entry.summary.id);
-    const deliveryId = entry.summary.deliveryId;
-    const holders = deliveryId === null ? undefined : this.byDeliveryId.get(deliveryId);
-    if (holders) {
-      const at = holders.indexOf(entry.summary.id); // 0 when retention evicts
-      if (at !== -1) holders.splice(at, 1);
-      if (holders.length === 0) this.byDeliveryId.delete(deliveryId as string);
-    }
-    const info = this.segments.get(entry.segment);
-    if (info && --info.live === 0) this.emptiedSegment = true;
-  }
-
-  /** Unlinks segments from the oldest on while they hold nothing (Map order is segment order). */
+  /**
+   * Drops segments from the oldest on while they hold nothing (Map order is segment order): a `g`
+   * record saying how far is made durable first, so a missing old segment is never mistaken for one
+   * retention dropped, nor the other way round.
+   */
   private async dropDeadSegments(): Promise<void> {
-    this.emptiedSegment = false;
-    for (const segment of [...this.segments.keys()]) {
-      if (segment === this.writer.currentSegment || (this.segments.get(segment)?.live ?? 0) > 0) break;
-      this.segments.delete(segment);
+    this.index.emptiedSegment = false;
+    const dead: number[] = [];
+    for (const [segment, live] of this.index.live) {
+      if (segment === this.writer.currentSegment || live > 0) break;
+      dead.push(segment);
+    }
+    if (dead.length === 0) return;
+    await this.writer.write([encodeRecord('g', { through: dead[dead.length - 1] }), ...this.evictionMarker()], 0);
+    for (const segment of dead) {
+      this.index.live.delete(segment);
       await unlink(join(this.options.dir, segmentFileName(segment))).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') throw error;
       });
+      await this.sidecars.drop(segment);
     }
   }
 
-  private async load(): Promise<void> {
-    const segments = await readSegments(this.options.dir, this.options.warn);
-    for (const { segment, file, lines } of segments) {
-      this.segments.set(segment, { live: 0 });
-      const captures = this.loadLines(file, segment, lines);
-      const tail = lines[lines.length - 1];
-      if (segment === segments[segments.length - 1]?.segment) {
-        this.writer = new SegmentWriter(this.options.dir, this.options.limits, segment, tail ? tail.offset + tail.length + 1 : 0, captures);
-      }
+  private async load(inspection: LogInspection): Promise<void> {
+    const { cut, unsealed } = inspection;
+    if (cut) {
+      await this.truncateTail(cut.file, cut.offset);
+      this.options.warn(`${cut.file}: cut off ${cut.bytes} bytes of ${cut.what} (a write a crash interrupted; never acknowledged)`);
     }
-  }
-
-  private loadLines(file: string, segment: number, lines: SegmentLine[]): number {
-    let captures = 0;
-    let firstId: string | undefined; // captures of this segment sort from here on
-    for (const line of lines) {
-      if (line.kind === 'body') {
-        const entry = this.byId.get(line.id);
-        if (entry && entry.segment === segment) entry.body = { offset: line.offset, length: line.length };
-        continue;
-      }
-      const record = line.value;
-      if (record.t === 'c') {
-        const summary = summaryOf(record.c as StoredCapture);
-        if (typeof summary.id !== 'string') throw new CorruptDataError(file, 'a capture record has no id');
-        this.index({ summary, segment, meta: { offset: line.offset, length: line.length }, body: null, replays: [] });
-        firstId ??= summary.id;
-        captures += 1;
-      } else if (record.t === 'd' && typeof record.id === 'string') {
-        const entry = this.byId.get(record.id);
-        if (entry) {
-          this.unindex(entry);
-          this.entries.remove(entry);
+    for (const file of inspection.leftovers) {
+      await unlink(file).catch(() => undefined);
+      await unlink(file.replace(/\.jsonl$/, '.search')).catch(() => undefined);
+    }
+    if (unsealed) await appendFile(unsealed.file, encodeRecord('z', { size: unsealed.size }));
+    let position: SegmentPosition | null = null;
+    for (const { segment, scan } of inspection.segments) {
+      this.index.live.set(segment, 0);
+      let captures = 0;
+      let sealed = false;
+      for (const unit of scan.units) {
+        if (cut && cut.segment === segment && unit.offset >= cut.offset) break;
+        sealed = false;
+        if (!isRecord(unit)) {
+          this.index.add(unit);
+          captures += 1;
+          continue;
         }
-      } else if (record.t === 'r' && typeof record.id === 'string') {
-        this.byId.get(record.id)?.replays.push(record.a as ReplayAttempt);
-      } else if (record.t === 'x' && typeof record.id === 'string') {
-        const upTo = record.id;
-        for (const evicted of this.entries.shift(this.entries.firstAfter(upTo))) this.unindex(evicted);
-        this.evictedUpTo = this.persistedEvictedUpTo = upTo;
+        sealed = this.loadRecord(unit.value);
       }
+      const size = cut && cut.segment === segment ? cut.offset : scan.size;
+      position = { segment, size, captures, sealed };
     }
-    for (const entry of this.entries.slice(this.entries.firstAtOrAfter(firstId ?? '\uffff'), this.entries.length)) {
-      if (entry.segment === segment && entry.body === null) throw new CorruptDataError(file, `capture ${entry.summary.id} has no body record`);
-    }
-    return captures;
+    if (position) this.writer = new SegmentWriter(this.options.dir, this.options.limits, position);
   }
-}
 
-async function readRange(handle: import('node:fs/promises').FileHandle, offset: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.alloc(length);
-  const { bytesRead } = await handle.read(buffer, 0, length, offset);
-  return buffer.subarray(0, bytesRead);
+  /** Applies one non-capture record at load; true for a seal. */
+  private loadRecord(record: Record<string, unknown>): boolean {
+    const id = typeof record.id === 'string' ? record.id : null;
+    if (record.t === 'd' && id !== null) {
+      const entry = this.index.get(id);
+      if (entry) this.index.remove(entry);
+    } else if (record.t === 'r' && id !== null) {
+      if (this.has(id)) this.index.replays.set(id, [...(this.index.replays.get(id) ?? []), record.a as ReplayAttempt]);
+    } else if (record.t === 'x' && id !== null) {
+      this.index.evictThrough(id);
+      this.evictedUpTo = this.persistedEvictedUpTo = id;
+    } else if (record.t === 'j' && typeof record.import === 'string') {
+      const n = Number(record.n);
+      this.imports.set(record.import, this.index.entries.slice(this.index.size - n, this.index.size).map((e) => e.id));
+    }
+    return record.t === 'z';
+  }
+
+  private async truncateTail(file: string, offset: number): Promise<void> {
+    const handle = await open(file, 'r+');
+    try {
+      await handle.truncate(offset);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+  }
 }

@@ -18,6 +18,8 @@ export function summaryOf(capture: CaptureSummary): CaptureSummary {
     deliveryId: capture.deliveryId,
     duplicateOf: capture.duplicateOf,
     eventType: capture.eventType ?? null, // records written before event types were kept have none
+    ...(capture.preview !== undefined && { preview: capture.preview }), // absent from records written before previews were kept
+    rule: capture.rule ?? null, // likewise before response rules
   };
 }
 

@@ -1,6 +1,6 @@
 /** Something kept in arrival order under an id that sorts in that order. */
 export interface Ordered {
-  summary: { id: string };
+  id: string;
 }
 
 /**
@@ -37,7 +37,7 @@ export class EntryList<T extends Ordered> {
 
   /** Removes one entry (found by its id); false when it is not here. */
   remove(entry: T): boolean {
-    const index = this.firstAtOrAfter(entry.summary.id);
+    const index = this.firstAtOrAfter(entry.id);
     if (this.at(index) !== entry) return false;
     this.items.splice(this.head + index, 1);
     return true;
@@ -73,7 +73,7 @@ export class EntryList<T extends Ordered> {
     let hi = this.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (before((this.at(mid) as T).summary.id)) lo = mid + 1;
+      if (before((this.at(mid) as T).id)) lo = mid + 1;
       else hi = mid;
     }
     return lo;

@@ -18,4 +18,6 @@ export interface IntegrityReport {
   findings: DamageFinding[];
   /** With `--repair`: what was moved away, and where to (nothing is deleted). */
   repaired: { what: string; movedTo: string }[];
+  /** Facts that are not damage (an unfinished write a crash left, a folder in an older format). */
+  notes?: string[];
 }

@@ -1,38 +1,43 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { z } from 'zod';
-import type { CaptureSummary, ReplayAttempt } from '../../shared/capture';
-import { endpointSchema, type Endpoint } from '../../shared/endpoint';
-import { ConflictError, NotFoundError, StoreUnavailableError } from '../errors';
+import type { CaptureSummary, DeliveryAttempt, ReplayAttempt } from '../../shared/capture';
+import type { Endpoint } from '../../shared/endpoint';
+import { ConflictError, NotFoundError, StoreFullError, StoreUnavailableError, StoreWriteError } from '../errors';
 import { CaptureLog } from './capture-log';
+import { Interner } from './capture-index';
 import { createCaptureIdGenerator } from './capture-id';
 import { lockDataFolder } from './data-lock';
-import { scanQuery } from './query-scan';
-import { DurableJsonFile } from './durable-json-file';
+import { markDeleting, prepareDataFolder, writeCleanShutdown } from './data-folder';
+import { EndpointsFile, type EndpointsDocument } from './endpoints-file';
+import type { LogInspection } from './log-inspect';
+import { queryLog } from './log-query';
 import type { SegmentLimits } from './segment-writer';
 import type { CapturePage, ListOptions, NewCapture, Store, StoredCapture } from './store';
-
-const endpointsFileSchema = z.object({ version: z.literal(1), endpoints: z.array(endpointSchema) });
-type EndpointsFile = z.infer<typeof endpointsFileSchema>;
+import { silentLogger, type Logger } from '../logging/logger';
 
 export interface LowdbStoreOptions {
   /** Data folder. */
   dir: string;
   newId?: () => string;
   segmentLimits?: Partial<SegmentLimits>;
+  /** Where warnings go (a torn write cut off, an unclean shutdown…); silent by default. */
+  logger?: Logger;
+  /** Told each warning as a sentence too (tests collect them). */
   warn?: (message: string) => void;
 }
 
 /**
- * The embedded store. Endpoint configs are one lowdb document (`endpoints.json`, replaced
- * atomically and fsynced); each endpoint's captures are a segmented append-only log under
- * `captures/<endpoint id>/` (see CaptureLog) so that a delivery costs one small fsynced append,
- * shared with every delivery that arrives meanwhile.
+ * The embedded store. Endpoint configs are one lowdb document (`endpoints.json`, checksummed,
+ * replaced atomically and fsynced); each endpoint's captures are a segmented append-only log
+ * under `captures/<endpoint id>/` (see CaptureLog) so that a delivery costs one small fsynced
+ * append, shared with every delivery that arrives meanwhile. Opening checks the whole folder
+ * and refuses a damaged one (DamagedStoreError); write failures reject with StoreFullError /
+ * StoreWriteError and the store takes writes again by itself when the disk does.
  */
 export class LowdbStore implements Store {
   readonly description: string;
-  private db: Low<EndpointsFile>;
+  private db: Low<EndpointsDocument>;
   private logs = new Map<string, CaptureLog>();
   private endpointWrites: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -42,25 +47,32 @@ export class LowdbStore implements Store {
   private newId: () => string;
   private readonly limits: SegmentLimits;
   private readonly warn: (message: string) => void;
+  private readonly intern = new Interner();
+  /** The last write failed for lack of space or an I/O error: ready() is false until one succeeds. */
+  private writeProblem: Error | null = null;
 
   private constructor(private readonly options: LowdbStoreOptions) {
     this.description = `lowdb ${options.dir}`;
     this.newId = options.newId ?? createCaptureIdGenerator();
     this.limits = { maxCaptures: 256, maxBytes: 32 * 1024 * 1024, ...options.segmentLimits };
-    this.warn = options.warn ?? ((message) => console.warn(message));
-    this.db = new Low(new DurableJsonFile(join(options.dir, 'endpoints.json'), (v) => endpointsFileSchema.parse(v)), { version: 1, endpoints: [] });
+    const logger = options.logger ?? silentLogger();
+    this.warn = (message) => {
+      logger.warn({ store: this.description }, message);
+      options.warn?.(message);
+    };
+    this.db = new Low(new EndpointsFile(join(options.dir, 'endpoints.json')), { endpoints: [] });
   }
 
-  /** Opens (creating if needed) the data folder; rejects with CorruptDataError on a damaged file. */
+  /** Opens (creating if needed) the data folder; rejects with DamagedStoreError / CorruptDataError on damage. */
   static async open(options: LowdbStoreOptions): Promise<LowdbStore> {
     const store = new LowdbStore(options);
     await mkdir(options.dir, { recursive: true, mode: 0o700 });
     store.unlock = await lockDataFolder(options.dir);
     try {
-      await store.db.read();
-      store.db.data.endpoints.forEach((endpoint) => deepFreeze(endpoint));
+      const prepared = await prepareDataFolder(options.dir, store.description, store.warn, store.intern);
+      store.db.data = { endpoints: prepared.endpoints.map((endpoint) => deepFreeze(endpoint)) };
       store.endpointById = new Map(store.db.data.endpoints.map((endpoint) => [endpoint.id, endpoint]));
-      for (const endpoint of store.db.data.endpoints) await store.openLog(endpoint);
+      for (const endpoint of store.db.data.endpoints) await store.openLog(endpoint, prepared.logs.get(endpoint.id));
       if (!options.newId) store.newId = createCaptureIdGenerator(Date.now, store.newestId());
     } catch (error) {
       await store.unlock();
@@ -69,8 +81,11 @@ export class LowdbStore implements Store {
     return store;
   }
 
+  /** Open and able to write: after a failed write, a probe write decides (so readiness returns with the space). */
   async ready(): Promise<boolean> {
-    return !this.closed;
+    if (this.closed) return false;
+    if (this.writeProblem) await this.probe();
+    return this.writeProblem === null;
   }
 
   async close(): Promise<void> {
@@ -78,6 +93,9 @@ export class LowdbStore implements Store {
     this.closed = true;
     await this.endpointWrites;
     await Promise.all([...this.logs.values()].map((log) => log.close()));
+    // A log whose failed write could not be undone is left out: its next start is treated as after a crash.
+    const endpoints = Object.fromEntries([...this.logs].flatMap(([id, log]) => (log.end ? [[id, log.end]] : [])));
+    await writeCleanShutdown(this.options.dir, { endpoints }).catch((error: Error) => this.warn(`could not record the clean shutdown: ${error.message}`));
     await this.unlock();
   }
 
@@ -94,7 +112,7 @@ export class LowdbStore implements Store {
     return this.changeEndpoints(async (endpoints) => {
       if (endpoints.some((e) => e.id === endpoint.id)) throw new ConflictError(`endpoint ${endpoint.id} already exists`);
       endpoints.push(deepFreeze(structuredClone(endpoint)));
-      await this.openLog(endpoint);
+      await this.openLog(endpoint, undefined);
       return endpoint;
     });
   }
@@ -104,16 +122,24 @@ export class LowdbStore implements Store {
       const index = endpoints.findIndex((e) => e.id === endpoint.id);
       if (index === -1) throw new NotFoundError(`no endpoint with id ${endpoint.id}`);
       endpoints[index] = deepFreeze(structuredClone(endpoint));
-      this.logs.get(endpoint.id)?.applyRetention(endpoint.retention.maxCaptures);
       return endpoint;
+    }).then((result) => {
+      this.logs.get(endpoint.id)?.applyRetention(endpoint.retention.maxCaptures);
+      return result;
     });
   }
 
   async deleteEndpoint(id: string): Promise<void> {
+    const folder = join(this.options.dir, 'captures', id);
     await this.changeEndpoints(async (endpoints) => {
       const index = endpoints.findIndex((e) => e.id === id);
       if (index === -1) throw new NotFoundError(`no endpoint with id ${id}`);
+      // A crash after endpoints.json changes but before the folder goes must not leave a folder without config.
+      await markDeleting(folder);
       endpoints.splice(index, 1);
+    }).catch(async (error: unknown) => {
+      await unlink(join(folder, 'deleting')).catch(() => undefined);
+      throw error;
     });
     const log = this.logs.get(id);
     if (log) {
@@ -124,26 +150,45 @@ export class LowdbStore implements Store {
 
   async append(capture: NewCapture): Promise<StoredCapture> {
     this.assertOpen();
-    const log = this.logs.get(capture.endpointId);
-    const endpoint = this.endpointById.get(capture.endpointId);
-    if (!log || !endpoint) throw new NotFoundError(`no endpoint with id ${capture.endpointId}`);
+    const { log, endpoint } = this.target(capture.endpointId);
     const stored: StoredCapture = { ...capture, id: this.newId(), replays: [] };
-    await log.append(stored, endpoint.retention.maxCaptures);
+    await this.writing(log.append(stored, endpoint.retention.maxCaptures));
+    return stored;
+  }
+
+  /**
+   * Appends captures as one atomic write: after a crash, all of them are there or none. A retry
+   * with an `importId` already committed resolves to the captures stored the first time.
+   */
+  async importCaptures(endpointId: string, captures: NewCapture[], importId: string): Promise<StoredCapture[]> {
+    this.assertOpen();
+    const { log, endpoint } = this.target(endpointId);
+    const done = log.imports.get(importId);
+    if (done) return (await Promise.all(done.map((id) => log.read(id)))).filter((c) => c !== null);
+    const stored: StoredCapture[] = [];
+    const seen = new Map<string, string>();
+    for (const capture of captures) {
+      const id = this.newId();
+      const duplicateOf = capture.deliveryId === null ? null : (log.findByDeliveryId(capture.deliveryId) ?? seen.get(capture.deliveryId) ?? null);
+      if (capture.deliveryId !== null && !seen.has(capture.deliveryId)) seen.set(capture.deliveryId, id);
+      stored.push({ ...capture, endpointId, duplicateOf, id, replays: [] });
+    }
+    await this.writing(log.appendMany(stored, endpoint.retention.maxCaptures, importId));
     return stored;
   }
 
   async list(endpointId: string, options: ListOptions): Promise<CapturePage> {
     const log = this.requireLog(endpointId);
     if (!options.query) return log.list(options);
-    const source = {
-      pageBefore: async (before: string | undefined, limit: number) => log.list({ limit, ...(before !== undefined && { before }) }).items,
-      get: (id: string) => log.read(id),
-    };
-    return { ...(await scanQuery(source, options.query, options.limit, options.before)), total: log.size };
+    return queryLog(log, options.query, options.limit, options.before);
   }
 
   async listAfter(endpointId: string, cursor: string | undefined, limit: number): Promise<CaptureSummary[]> {
     return this.requireLog(endpointId).listAfter(cursor, limit);
+  }
+
+  async readAfter(endpointId: string, cursor: string | undefined, limit: number, maxBytes: number): Promise<StoredCapture[]> {
+    return this.requireLog(endpointId).readAfter(cursor, limit, maxBytes);
   }
 
   async count(endpointId: string): Promise<number> {
@@ -159,10 +204,14 @@ export class LowdbStore implements Store {
     return this.logs.get(endpointId)?.findByDeliveryId(deliveryId) ?? null;
   }
 
+  async deliveryAttempts(endpointId: string, deliveryId: string, limit: number): Promise<DeliveryAttempt[]> {
+    return this.logs.get(endpointId)?.deliveryAttempts(deliveryId, limit) ?? [];
+  }
+
   async deleteCapture(id: string): Promise<string | null> {
     this.assertOpen();
     for (const [endpointId, log] of this.logs) {
-      if (log.has(id)) return (await log.delete(id)) ? endpointId : null;
+      if (log.has(id)) return (await this.writing(log.delete(id))) ? endpointId : null;
     }
     return null;
   }
@@ -175,12 +224,50 @@ export class LowdbStore implements Store {
   async addReplayAttempt(captureId: string, attempt: ReplayAttempt): Promise<void> {
     this.assertOpen();
     const log = this.logFor(captureId);
-    if (!log || !(await log.addReplay(captureId, attempt))) throw new NotFoundError(`no capture with id ${captureId}`);
+    if (!log || !(await this.writing(log.addReplay(captureId, attempt)))) throw new NotFoundError(`no capture with id ${captureId}`);
   }
 
   /** Writes after close() would go to closed files: they reject, as the Store contract says. */
   private assertOpen(): void {
     if (this.closed) throw new StoreUnavailableError('the store is closed');
+  }
+
+  private target(endpointId: string): { log: CaptureLog; endpoint: Endpoint } {
+    const log = this.logs.get(endpointId);
+    const endpoint = this.endpointById.get(endpointId);
+    if (!log || !endpoint) throw new NotFoundError(`no endpoint with id ${endpointId}`);
+    return { log, endpoint };
+  }
+
+  /** Tracks whether writes succeed: a full disk or an I/O error makes the store not ready until one does. */
+  private async writing<T>(write: Promise<T>): Promise<T> {
+    try {
+      const result = await write;
+      this.writeProblem = null;
+      return result;
+    } catch (error) {
+      if (error instanceof StoreFullError || error instanceof StoreWriteError) this.writeProblem = error;
+      throw error;
+    }
+  }
+
+  /** Writes and syncs 64 KiB beside the data: succeeds again once the disk has room. */
+  private async probe(): Promise<void> {
+    const file = join(this.options.dir, '.write-probe');
+    try {
+      const handle = await open(file, 'w', 0o600);
+      try {
+        await handle.writeFile(Buffer.alloc(64 * 1024));
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+      this.writeProblem = null;
+    } catch {
+      // still failing
+    } finally {
+      await unlink(file).catch(() => undefined);
+    }
   }
 
   /** The largest capture id any endpoint holds (ids are made after it). */
@@ -205,12 +292,11 @@ export class LowdbStore implements Store {
     return log;
   }
 
-  private async openLog(endpoint: Endpoint): Promise<void> {
-    const log = await CaptureLog.open(
-      { dir: join(this.options.dir, 'captures', endpoint.id), limits: this.limits, warn: this.warn },
-      endpoint.retention.maxCaptures,
-    );
-    this.logs.set(endpoint.id, log);
+  private async openLog(endpoint: Endpoint, inspection: LogInspection | undefined): Promise<void> {
+    const dir = join(this.options.dir, 'captures', endpoint.id);
+    const options = { dir, where: `captures/${endpoint.id}`, limits: this.limits, warn: this.warn, intern: this.intern };
+    const empty: LogInspection = { segments: [], findings: [], cut: null, leftovers: [], unsealed: null, captures: 0, bytes: 0 };
+    this.logs.set(endpoint.id, await CaptureLog.open(options, inspection ?? empty, endpoint.retention.maxCaptures));
   }
 
   /** Serializes changes to endpoints.json; the in-memory copy changes only once the file has. */
@@ -220,9 +306,9 @@ export class LowdbStore implements Store {
       const draft = [...this.db.data.endpoints];
       const result = await change(draft);
       const previous = this.db.data;
-      this.db.data = { version: 1, endpoints: draft };
+      this.db.data = { endpoints: draft };
       try {
-        await this.db.write();
+        await this.writing(this.db.write());
       } catch (error) {
         this.db.data = previous;
         throw error;

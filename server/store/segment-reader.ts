@@ -1,6 +1,7 @@
-import { readdir, readFile, truncate } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, truncate } from 'node:fs/promises';
 import { CorruptDataError } from '../errors';
+
+/** Format 1 (before checksums): read only to upgrade a data folder. */
 
 /** One line of a capture segment file: where it is and, except for body lines, what it says. */
 export type SegmentLine =
@@ -62,27 +63,13 @@ function parseLine(file: string, data: Buffer, start: number, end: number, lineN
 }
 
 /**
- * Every segment of one endpoint's folder, oldest first, with its lines (an absent folder has
- * none). Only the newest segment may end in a torn write; `warn` is told when one is cut off.
+ * One format-1 segment (written before records carried checksums), with its lines. Only the
+ * newest segment may end in a torn write; `warn` is told when one is cut off.
  */
-export async function readSegments(dir: string, warn: (message: string) => void): Promise<{ segment: number; file: string; lines: SegmentLine[] }[]> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((name) => /^\d{8}\.jsonl$/.test(name)).sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  const segments = [];
-  for (const [i, name] of names.entries()) {
-    const file = join(dir, name);
-    const newest = i === names.length - 1;
-    const cutOff = (bytes: number) => warn(`${file}: cut off ${bytes} bytes of an unfinished write (never acknowledged)`);
-    let lines = await readSegment(file, { repairTornTail: newest, onTornTail: cutOff });
-    if (newest) lines = await cutUnfinishedBatch(file, lines, cutOff);
-    segments.push({ segment: Number(name.slice(0, 8)), file, lines });
-  }
-  return segments;
+export async function readLegacySegment(file: string, newest: boolean, warn: (message: string) => void): Promise<SegmentLine[]> {
+  const cutOff = (bytes: number) => warn(`${file}: cut off ${bytes} bytes of an unfinished write (never acknowledged)`);
+  const lines = await readSegment(file, { repairTornTail: newest, onTornTail: cutOff });
+  return newest ? cutUnfinishedBatch(file, lines, cutOff) : lines;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { asStoreWriteError } from '../errors';
 import { syncDirectory } from './durable-json-file';
+import { encodeRecord } from './record-format';
 
 export interface SegmentLimits {
   /** Captures per segment before a new one starts. */
@@ -12,13 +14,8 @@ export interface SegmentLimits {
 /** Where one write's records landed. */
 export interface WriteResult {
   segment: number;
-  /** Byte offset of each record given, in order. */
+  /** Byte offset of each buffer given, in order. */
   offsets: number[];
-}
-
-interface Written {
-  item: Pending;
-  result: WriteResult;
 }
 
 interface Pending {
@@ -27,6 +24,24 @@ interface Pending {
   resolve: (result: WriteResult) => void;
   reject: (error: Error) => void;
 }
+
+interface Written {
+  item: Pending;
+  result: WriteResult;
+  end: number; // bytes: where the segment ends once this item is durable
+}
+
+/** Where a segment stood when opened. */
+export interface SegmentPosition {
+  segment: number;
+  size: number; // bytes
+  captures: number;
+  /** It ends with its seal record: the next capture starts a new segment. */
+  sealed: boolean;
+}
+
+/** How segment files are opened: tests pass one whose handles fail (EIO, ENOSPC) on cue. */
+export type OpenFile = (path: string, flags: string, mode?: number) => Promise<FileHandle>;
 
 export function segmentFileName(segment: number): string {
   return `${String(segment).padStart(8, '0')}.jsonl`;
@@ -37,8 +52,13 @@ export function segmentFileName(segment: number): string {
  * arrive while a write is in flight are queued and written together with one `writev`; a
  * `fdatasync` covers everything written before it started, and while it runs the next batch is
  * already being written. Each write resolves, in order, only once an fdatasync that began after
- * its bytes were written has finished — and its cost depends on the batch alone, never on how
- * much the endpoint or the store already holds.
+ * its bytes were written has finished.
+ *
+ * A full segment is closed by a seal record (`z`, its size) once the next one exists, so a cut at
+ * a record boundary is visible. A failed write or fdatasync rejects every write not yet durable
+ * (StoreFullError / StoreWriteError) and the next write first truncates the segment back to what
+ * was last made durable and syncs that: nothing half-written is kept, and writing resumes by
+ * itself once the disk takes writes again.
  */
 export class SegmentWriter {
   private handle: FileHandle | null = null;
@@ -46,29 +66,44 @@ export class SegmentWriter {
   private unsynced: Written[] = [];
   private writing: Promise<void> | null = null;
   private syncing: Promise<void> | null = null;
-  /** Set when an fdatasync failed: the file's state is unknown, so nothing more is written. */
-  private failure: Error | null = null;
+  /** A write or fdatasync failed: the bytes after `durable` are in an unknown state. */
+  private failed: Error | null = null;
+  private durable: { size: number; captures: number };
   private closed = false;
+  private segment: number;
+  private size: number; // bytes in the current segment
+  private captures: number; // captures in the current segment
+  private sealed: boolean;
   /** fdatasync rounds so far: fewer than writes when deliveries share a commit. */
   commits = 0;
 
   constructor(
     private readonly dir: string,
     private readonly limits: SegmentLimits,
-    private segment: number,
-    private size: number, // bytes in the current segment
-    private captures: number, // captures in the current segment
-  ) {}
+    at: SegmentPosition = { segment: 1, size: 0, captures: 0, sealed: false },
+    private readonly openFile: OpenFile = open,
+  ) {
+    this.segment = at.segment;
+    this.size = at.size;
+    this.captures = at.captures;
+    this.sealed = at.sealed;
+    this.durable = { size: at.size, captures: at.captures };
+  }
 
   get currentSegment(): number {
     return this.segment;
   }
 
-  /** Queues records (one line each, newline included); resolves when they are durable. */
+  /** Where the newest segment ends now (what a clean shutdown records); null while a failed write is not undone. */
+  get position(): { segment: number; size: number } | null {
+    return this.failed ? null : { segment: this.segment, size: this.size };
+  }
+
+  /** Queues buffers (whole records, newline included); resolves when they are durable. */
   write(records: Buffer[], captures: number): Promise<WriteResult> {
     return new Promise((resolve, reject) => {
-      if (this.failure || this.closed) {
-        reject(this.failure ?? new Error('the segment writer is closed'));
+      if (this.closed) {
+        reject(new Error('the segment writer is closed'));
         return;
       }
       this.queue.push({ records, captures, resolve, reject });
@@ -84,6 +119,7 @@ export class SegmentWriter {
   async close(): Promise<void> {
     this.closed = true;
     await this.drain();
+    if (this.failed) await this.recover().catch(() => undefined); // else the clean shutdown leaves it out
     await this.handle?.close();
     this.handle = null;
   }
@@ -111,31 +147,34 @@ export class SegmentWriter {
   private async writeBatch(batch: Pending[]): Promise<void> {
     const captures = batch.reduce((sum, item) => sum + item.captures, 0);
     try {
-      if (this.failure) throw this.failure;
-      if (this.handle === null || (captures > 0 && this.isFull())) await this.openSegment(this.handle !== null);
-      if (this.failure) throw this.failure; // a sync may have failed while the segment rolled
+      if (this.failed) await this.recover();
+      // A sealed segment takes nothing more, not even a deletion record: its seal must stay last.
+      const roll = this.sealed || (captures > 0 && this.isFull());
+      if (this.handle === null || roll) await this.openSegment(roll);
       const handle = this.handle as FileHandle;
       const start = this.size;
       let offset = start;
-      const results = batch.map((item) => ({
-        segment: this.segment,
-        offsets: item.records.map((record) => {
+      const written: Written[] = batch.map((item) => {
+        const offsets = item.records.map((record) => {
           const at = offset;
           offset += record.length;
           return at;
-        }),
-      }));
+        });
+        return { item, result: { segment: this.segment, offsets }, end: offset };
+      });
       try {
         await writeAll(handle, batch.flatMap((item) => item.records), start);
       } catch (error) {
-        await handle.truncate(start).catch(() => undefined);
+        this.failed = error as Error;
         throw error;
       }
       this.size = offset;
       this.captures += captures;
-      batch.forEach((item, i) => this.unsynced.push({ item, result: results[i] as WriteResult }));
+      if (this.failed) throw this.failed; // an fdatasync failed meanwhile: these bytes come after lost ones
+      this.unsynced.push(...written);
     } catch (error) {
-      for (const item of batch) item.reject(error as Error);
+      const typed = asStoreWriteError(error, `segment ${segmentFileName(this.segment)}`) as Error;
+      for (const item of batch) item.reject(typed);
     }
   }
 
@@ -143,60 +182,123 @@ export class SegmentWriter {
     try {
       await handle.datasync();
       this.commits += 1;
+      const last = items[items.length - 1] as Written;
+      this.durable = { size: last.end, captures: this.durable.captures + items.reduce((sum, w) => sum + w.item.captures, 0) };
       for (const { item, result } of items) item.resolve(result);
     } catch (error) {
-      // After a failed fsync the kernel may have dropped the dirty pages: refuse further writes.
-      this.failure = new Error(`fdatasync of segment ${this.segment} failed (${(error as Error).message}); writes refused until restart`);
-      for (const { item } of [...items, ...this.unsynced]) item.reject(this.failure);
+      // After a failed fsync the kernel may have dropped the dirty pages: what follows the last
+      // durable byte is unknown until recover() truncates it away.
+      this.failed = error as Error;
+      const typed = asStoreWriteError(error, `segment ${segmentFileName(this.segment)}`) as Error;
+      for (const { item } of [...items, ...this.unsynced]) item.reject(typed);
       this.unsynced = [];
     }
+  }
+
+  /** Truncates the segment back to its last durable size through a fresh handle, and syncs that. */
+  private async recover(): Promise<void> {
+    while (this.syncing) await this.syncing;
+    const failure = asStoreWriteError(this.failed, `segment ${segmentFileName(this.segment)}`) as Error;
+    for (const { item } of this.unsynced) item.reject(failure);
+    this.unsynced = [];
+    await this.handle?.close().catch(() => undefined);
+    this.handle = null;
+    const handle = await this.openFile(join(this.dir, segmentFileName(this.segment)), 'r+');
+    try {
+      await handle.truncate(this.durable.size);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    this.size = this.durable.size;
+    this.captures = this.durable.captures;
+    this.failed = null;
   }
 
   private isFull(): boolean {
     return this.captures >= this.limits.maxCaptures || this.size >= this.limits.maxBytes;
   }
 
+  /**
+   * Opens the current segment, or (`next`) starts the next one: it is created (and its folder
+   * synced) first, then the full one gets its seal, synced, and is closed.
+   */
   private async openSegment(next: boolean): Promise<void> {
-    if (next) {
-      // Everything written to the old segment is synced before its handle is closed.
-      while (this.syncing || this.unsynced.length > 0) {
-        this.kick();
-        await this.syncing;
-      }
-      await this.handle?.close();
-      this.handle = null;
-      this.segment += 1;
-      this.size = 0;
-      this.captures = 0;
+    while (this.syncing || this.unsynced.length > 0) {
+      this.kick();
+      await this.syncing;
     }
+    const number = next ? this.segment + 1 : this.segment;
     const createdFrom = await mkdir(this.dir, { recursive: true });
     // New folders (captures/, captures/<endpoint>/) must survive a power cut too: sync each parent.
     if (createdFrom !== undefined) {
       for (let dir = this.dir; dir !== dirname(createdFrom); dir = dirname(dir)) await syncDirectory(dirname(dir));
     }
-    const created = this.size === 0;
-    this.handle = await open(join(this.dir, segmentFileName(this.segment)), 'a+', 0o600);
-    if (created) await syncDirectory(this.dir);
+    const handle = await this.openFile(join(this.dir, segmentFileName(number)), 'a+', 0o600);
+    if (!next) {
+      if (this.size === 0) await syncDirectory(this.dir);
+      this.handle = handle;
+      return;
+    }
+    try {
+      await syncDirectory(this.dir);
+      if (!this.sealed) await this.seal();
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    await this.handle?.close();
+    this.handle = handle;
+    this.segment = number;
+    this.size = 0;
+    this.captures = 0;
+    this.sealed = false;
+    this.durable = { size: 0, captures: 0 };
+  }
+
+  private async seal(): Promise<void> {
+    const handle = this.handle ?? (await this.openFile(join(this.dir, segmentFileName(this.segment)), 'a+', 0o600));
+    this.handle = handle;
+    const record = encodeRecord('z', { size: this.size });
+    try {
+      await writeAll(handle, [record], this.size);
+      await handle.datasync();
+    } catch (error) {
+      this.failed = error as Error;
+      throw error;
+    }
+    this.size += record.length;
+    this.durable = { size: this.size, captures: this.captures };
   }
 }
 
 /** Writes the buffers in order at `position` with as few writev calls as the kernel allows. */
-async function writeAll(handle: FileHandle, buffers: Buffer[], position: number): Promise<void> {
-  let pending = buffers;
+export async function writeAll(handle: FileHandle, buffers: Buffer[], position: number): Promise<void> {
+  let i = 0; // first buffer not fully written
+  let offset = 0; // bytes of buffers[i] already written
   let at = position;
-  while (pending.length > 0) {
-    const { bytesWritten } = await handle.writev(pending.slice(0, 1024), at); // IOV_MAX is 1024 on Linux
-    at += bytesWritten;
-    let skip = bytesWritten;
-    const rest: Buffer[] = [];
-    for (const buffer of pending) {
-      if (skip >= buffer.length) {
-        skip -= buffer.length;
-        continue;
-      }
-      rest.push(skip > 0 ? buffer.subarray(skip) : buffer);
-      skip = 0;
+  const skipEmpty = () => {
+    while (i < buffers.length && (buffers[i] as Buffer).length === offset) {
+      i += 1;
+      offset = 0;
     }
-    pending = rest;
+  };
+  skipEmpty();
+  while (i < buffers.length) {
+    const batch = [offset > 0 ? (buffers[i] as Buffer).subarray(offset) : (buffers[i] as Buffer)];
+    for (let j = i + 1; j < buffers.length && batch.length < 1024; j++) batch.push(buffers[j] as Buffer); // IOV_MAX is 1024 on Linux
+    let { bytesWritten } = await handle.writev(batch, at);
+    at += bytesWritten;
+    while (bytesWritten > 0) {
+      const left = (buffers[i] as Buffer).length - offset;
+      if (bytesWritten < left) {
+        offset += bytesWritten;
+        break;
+      }
+      bytesWritten -= left;
+      i += 1;
+      offset = 0;
+    }
+    skipEmpty();
   }
 }

@@ -1,4 +1,4 @@
-import type { CaptureSummary, HeaderPairs, ReplayAttempt } from '../../shared/capture';
+import type { CaptureSummary, DeliveryAttempt, HeaderPairs, ReplayAttempt } from '../../shared/capture';
 import type { Endpoint } from '../../shared/endpoint';
 import type { CaptureQuery } from '../../shared/query';
 
@@ -69,16 +69,38 @@ export interface Store {
    * the endpoint's retention (oldest evicted). NotFoundError when the endpoint does not exist.
    */
   append(capture: NewCapture): Promise<StoredCapture>;
+  /**
+   * Stores captures of one endpoint as one atomic batch (imports): when the promise resolves all
+   * of them are durable, with ids in the order given that sort after every earlier one; if it
+   * rejects, or the process dies meanwhile, none of them is kept. `endpointId` replaces theirs;
+   * `duplicateOf` is set from delivery ids already held or earlier in the batch. A retry with the
+   * same `importId` after a commit resolves to the captures stored the first time, where the
+   * store keeps import ids (lowdb does; PostgreSQL does not). Retention applies afterwards.
+   * NotFoundError for an unknown endpoint.
+   */
+  importCaptures(endpointId: string, captures: NewCapture[], importId: string): Promise<StoredCapture[]>;
   /** A page of an endpoint's captures, newest first. NotFoundError for an unknown endpoint. */
   list(endpointId: string, options: ListOptions): Promise<CapturePage>;
   /** Captures after `cursor` (all when absent), oldest first, at most `limit`: for catch-up. */
   listAfter(endpointId: string, cursor: string | undefined, limit: number): Promise<CaptureSummary[]>;
+  /**
+   * Whole captures (bodies, headers, replays) after `cursor` (all when absent), oldest first: the
+   * bulk read of exports. At most `limit`, and fewer once about `maxBytes` are read (never none
+   * while captures remain): an empty result means nothing is after the cursor. Captures that fail
+   * their checksum reject with DamagedCaptureError. NotFoundError for an unknown endpoint.
+   */
+  readAfter(endpointId: string, cursor: string | undefined, limit: number, maxBytes: number): Promise<StoredCapture[]>;
   /** Number of captures an endpoint holds (0 for an unknown endpoint). */
   count(endpointId: string): Promise<number>;
   /** The whole capture, or null. */
   get(id: string): Promise<StoredCapture | null>;
   /** Id of the first retained capture of the endpoint with this delivery id, or null. */
   findByDeliveryId(endpointId: string, deliveryId: string): Promise<string | null>;
+  /**
+   * The endpoint's retained captures with this delivery id, oldest first, at most `limit` (the
+   * oldest ones): a delivery's first try and its retries. [] for an unknown endpoint or id.
+   */
+  deliveryAttempts(endpointId: string, deliveryId: string, limit: number): Promise<DeliveryAttempt[]>;
   /** Deletes one capture; resolves to its endpoint id, or null when there was none. */
   deleteCapture(id: string): Promise<string | null>;
   /** Deletes every capture of an endpoint; resolves to how many there were. */

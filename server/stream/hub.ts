@@ -1,4 +1,5 @@
 import type { HubEvent } from '../../shared/stream';
+import { silentLogger, type Logger } from '../logging/logger';
 
 /**
  * Publish/subscribe of what happens to endpoints and captures. Every implementation passes
@@ -19,13 +20,16 @@ export class LocalHub implements Hub {
   private listeners = new Set<(event: HubEvent) => void>();
   private closed = false;
 
+  /** `logger` hears of listeners that throw (a bug: the others still get the event). */
+  constructor(private readonly logger: Logger = silentLogger()) {}
+
   async publish(event: HubEvent): Promise<void> {
     if (this.closed) return;
     for (const listener of [...this.listeners]) {
       try {
         listener(event);
       } catch (error) {
-        console.error('hub listener failed:', error);
+        this.logger.error({ err: error, event: event.type }, 'hub: a listener failed');
       }
     }
   }

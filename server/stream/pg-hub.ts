@@ -4,6 +4,7 @@ import { NotFoundError } from '../errors';
 import type { Database } from '../store/postgres/database';
 import { NoticePublisher, parseNotice, readSpill, type Notice } from '../store/postgres/notify-channel';
 import { eventEndpointId, type HubEvent } from '../../shared/stream';
+import { silentLogger, type Logger } from '../logging/logger';
 import type { Hub } from './hub';
 
 /** What the hub reads captures from: the PostgreSQL store of this instance. */
@@ -19,7 +20,7 @@ export interface PgHubOptions {
   /** For the dedicated LISTEN connection (a pooled one would be handed to other queries). */
   connectionString: string;
   channel?: string;
-  log?: (message: string, error?: unknown) => void;
+  logger?: Logger;
   /** Back-off bounds for re-establishing LISTEN after the database went away, ms. */
   reconnectDelayMs?: { min: number; max: number };
 }
@@ -51,12 +52,12 @@ export class PgHub implements Hub {
   private closed = false;
   private readonly publisher: NoticePublisher;
   private readonly channel: string;
-  private readonly log: (message: string, error?: unknown) => void;
+  private readonly logger: Logger;
 
   private constructor(private readonly options: PgHubOptions) {
     this.channel = options.channel ?? 'hookscope_events';
-    this.log = options.log ?? ((message, error) => console.error(message, error ?? ''));
-    this.publisher = new NoticePublisher(options.feed.db, this.channel, this.log);
+    this.logger = options.logger ?? silentLogger();
+    this.publisher = new NoticePublisher(options.feed.db, this.channel, this.logger);
     this.reconnectDelay = options.reconnectDelayMs?.min ?? 250;
   }
 
@@ -126,7 +127,7 @@ export class PgHub implements Hub {
     if (this.closed || this.listener !== client) return;
     this.listener = null;
     client.end().catch(() => undefined);
-    this.log(`hub: lost the LISTEN connection (${error.message}); reconnecting`);
+    this.logger.warn({ err: error }, `hub: lost the LISTEN connection (${error.message}); reconnecting`);
     this.scheduleReconnect();
   }
 
@@ -137,7 +138,7 @@ export class PgHub implements Hub {
       try {
         await this.listen();
         this.reconnectDelay = this.options.reconnectDelayMs?.min ?? 250;
-        this.log('hub: LISTEN connection back; catching up');
+        this.logger.info('hub: LISTEN connection back; catching up');
         this.enqueue('resync');
       } catch {
         this.reconnectDelay = Math.min(this.reconnectDelay * 2, this.options.reconnectDelayMs?.max ?? 5_000);
@@ -161,7 +162,7 @@ export class PgHub implements Hub {
         try {
           await this.handle(item);
         } catch (error) {
-          this.log('hub: could not read what a notice announced; retrying with a resync', error);
+          this.logger.warn({ err: error }, 'hub: could not read what a notice announced; retrying with a resync');
           this.retryResync();
         }
       }
@@ -216,7 +217,7 @@ export class PgHub implements Hub {
       try {
         listener(event);
       } catch (error) {
-        this.log('hub listener failed:', error);
+        this.logger.error({ err: error, event: event.type }, 'hub: a listener failed');
       }
     }
   }

@@ -15,7 +15,7 @@ function issuesAgainst(catalog: Catalog, eventType: string, value: unknown): Sch
   const schema = catalog.events.find((e) => e.name === eventType)?.schema ?? catalog.envelope;
   if (!schema) return [{ path: '(root)', message: `${eventType} is not an event of ${catalog.title}` }];
   const result = schema.safeParse(value);
-  return result.success ? [] : zodIssues(result.error);
+  return result.success ? [] : zodIssues(result.error, value);
 }
 
 /** For a body a named catalog does not recognise: the event it is closest to (fewest issues). */

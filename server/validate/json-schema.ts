@@ -42,5 +42,5 @@ export class JsonSchemaCache {
 export function jsonSchemaIssues(cache: JsonSchemaCache, schema: Record<string, unknown>, value: unknown): SchemaIssue[] {
   const compiled = cache.get(schema);
   if (!compiled.ok) return [compiled.issue];
-  return compiled.validate(value) ? [] : ajvIssues(compiled.validate.errors);
+  return compiled.validate(value) ? [] : ajvIssues(compiled.validate.errors, value);
 }

@@ -6,7 +6,7 @@ import { ALTERNATIVE_READINGS, describeReading, keyOf, type SecretReading } from
 
 /** The doctor's finding: the usual mistake that would have produced the received signature. */
 export interface Diagnosis {
-  /** `secret-encoding`, `whsec-prefix`, `secret-whitespace`, `body-reserialized`, `trailing-newline`, `wrong-algorithm`, `wrong-encoding`, `twilio-url`, `unknown`, `skipped`. */
+  /** `secret-encoding`, `whsec-prefix`, `secret-whitespace`, `sender-secret-whitespace`, `sender-secret-quotes`, `sender-secret-encoding`, `body-reserialized`, `trailing-newline`, `wrong-algorithm`, `wrong-encoding`, `twilio-url`, `unknown`, `skipped`. */
   cause: string;
   hint: string;
   facts?: Record<string, unknown>;
@@ -44,11 +44,27 @@ function anyMatch(key: Buffer, payloads: SignedPayload[], signatures: ReceivedSi
 
 function secretCause(alt: SecretReading): string {
   if (alt === 'text-trimmed') return 'secret-whitespace';
+  if (alt === 'sender-newline' || alt === 'sender-crlf' || alt === 'sender-space') return 'sender-secret-whitespace';
+  if (alt === 'sender-double-quoted' || alt === 'sender-single-quoted') return 'sender-secret-quotes';
+  if (alt === 'sender-base64-text' || alt === 'sender-hex-text') return 'sender-secret-encoding';
   if (alt === 'text-without-whsec' || alt === 'text-with-whsec') return 'whsec-prefix';
   return 'secret-encoding';
 }
 
+/** The sender's own mistakes with a secret that is configured right: say what to fix on their side. */
+const SENDER_HINTS: Partial<Record<SecretReading, string>> = {
+  'sender-newline': 'The sender signed with the secret plus a trailing newline: the secret was read with its line end (a secret file written with echo, `$(cat file)` in some tools, an environment variable set from a file, `echo "$SECRET" | …` feeding openssl). Strip the newline where the sender loads the secret (printf %s "$SECRET" instead of echo).',
+  'sender-crlf': 'The sender signed with the secret plus a Windows line end ("\\r\\n"): the secret comes from a file saved with CRLF. Strip it where the sender loads the secret.',
+  'sender-space': 'The sender signed with the secret plus a trailing space: trim the value where the sender loads it.',
+  'sender-double-quoted': 'The sender signed with the secret wrapped in double quotes: the quotes were kept as part of the value (an .env file or config format that does not strip them). Remove the quotes on the sender\'s side.',
+  'sender-single-quoted': 'The sender signed with the secret wrapped in single quotes: the quotes were kept as part of the value. Remove them on the sender\'s side.',
+  'sender-base64-text': 'The sender used the base64 encoding of the secret as the key (it encoded the secret instead of using it, or stored it encoded and forgot to decode it). Use the secret itself as the key.',
+  'sender-hex-text': 'The sender used the hex encoding of the secret as the key (it encoded the secret instead of using it, or stored it encoded and forgot to decode it). Use the secret itself as the key.',
+};
+
 function secretHint(scheme: HmacScheme, alt: SecretReading, secret: string): string {
+  const senderSide = SENDER_HINTS[alt];
+  if (senderSide) return `The signature matches when ${describeReading(alt)} is the key (secret ${fingerprint(secret)}): the configured secret is right. ${senderSide}`;
   const used = `The signature matches when ${describeReading(alt)} is the key (secret ${fingerprint(secret)}); ${scheme.name} uses ${describeReading(scheme.secretReading)}.`;
   if (alt === 'text-trimmed') return `${used} The configured secret has surrounding whitespace (usually a newline pasted with it): save it again without.`;
   if (alt === 'text-without-whsec') return `${used} The sender dropped the whsec_ prefix and used the rest as text. Keep the secret exactly as the platform shows it, or fix the sender.`;

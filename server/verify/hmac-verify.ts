@@ -61,7 +61,7 @@ function accepted(scheme: HmacScheme, config: HmacConfig, reading: SchemeReading
         details: { ...details, ageSec: fresh.ageSec, toleranceSec: fresh.toleranceSec },
       };
     }
-    if (fresh.ok && fresh.ageSec !== null) Object.assign(details, { ageSec: fresh.ageSec });
+    if (fresh.ok && fresh.ageSec !== null) Object.assign(details, { ageSec: fresh.ageSec, toleranceSec: tolerance });
   }
   return { status: 'valid', scheme: scheme.name, reason: `${match.signature.header} matches the ${algorithm} of the signed payload (secret ${fingerprint(match.secret)})`, details };
 }
@@ -89,7 +89,10 @@ function rejected(scheme: HmacScheme, config: HmacConfig, reading: SchemeReading
     scheme: scheme.name,
     reason,
     hint,
-    details: { ...baseDetails(reading, secrets), computed, diagnosis: { cause: diagnosis.cause, ...diagnosis.facts } },
+    details: {
+      ...baseDetails(reading, secrets), computed, diagnosis: { cause: diagnosis.cause, ...diagnosis.facts },
+      ...(reading.timestamp && { toleranceSec: config.toleranceSec ?? scheme.defaultToleranceSec ?? 0 }),
+    },
   };
 }
 

@@ -16,7 +16,22 @@ export type SecretReading =
   /** `whsec_` put in front of the string, as UTF-8 (a sender that kept the prefix) */
   | 'text-with-whsec'
   /** surrounding whitespace removed (a pasted secret with a trailing newline) */
-  | 'text-trimmed';
+  | 'text-trimmed'
+  // The sender's own mistakes with a correctly configured secret:
+  /** the secret followed by a newline (`echo "$SECRET" > file`, a secret file or env var with its line end) */
+  | 'sender-newline'
+  /** the secret followed by CRLF (a secret file saved on Windows) */
+  | 'sender-crlf'
+  /** the secret followed by a space */
+  | 'sender-space'
+  /** the secret wrapped in double quotes kept as part of the value (.env, YAML, JSON config) */
+  | 'sender-double-quoted'
+  /** the secret wrapped in single quotes kept as part of the value */
+  | 'sender-single-quoted'
+  /** the base64 text of the secret used as the key */
+  | 'sender-base64-text'
+  /** the hex text of the secret used as the key */
+  | 'sender-hex-text';
 
 /** Every configured secret, in order, without repeats. */
 export function secretsOf(config: HmacConfig): string[] {
@@ -44,12 +59,31 @@ export function keyOf(secret: string, reading: SecretReading): Buffer | null {
       return secret.startsWith(WHSEC) ? null : Buffer.from(`${WHSEC}${secret}`, 'utf8');
     case 'text-trimmed':
       return secret.trim() !== secret && secret.trim().length > 0 ? Buffer.from(secret.trim(), 'utf8') : null;
+    case 'sender-newline':
+      return Buffer.from(`${secret}\n`, 'utf8');
+    case 'sender-crlf':
+      return Buffer.from(`${secret}\r\n`, 'utf8');
+    case 'sender-space':
+      return Buffer.from(`${secret} `, 'utf8');
+    case 'sender-double-quoted':
+      return Buffer.from(`"${secret}"`, 'utf8');
+    case 'sender-single-quoted':
+      return Buffer.from(`'${secret}'`, 'utf8');
+    case 'sender-base64-text':
+      return Buffer.from(Buffer.from(secret, 'utf8').toString('base64'), 'utf8');
+    case 'sender-hex-text':
+      return Buffer.from(Buffer.from(secret, 'utf8').toString('hex'), 'utf8');
   }
 }
 
+/** Readings that are a mistake on the sender's side with a correctly configured secret. */
+export const SENDER_READINGS: readonly SecretReading[] = [
+  'sender-newline', 'sender-crlf', 'sender-space', 'sender-double-quoted', 'sender-single-quoted', 'sender-base64-text', 'sender-hex-text',
+];
+
 /** Readings the doctor tries besides the preset's own, in the order mistakes are usually made. */
 export const ALTERNATIVE_READINGS: readonly SecretReading[] = [
-  'text-trimmed', 'whsec-base64', 'text', 'text-without-whsec', 'text-with-whsec', 'base64', 'hex',
+  'text-trimmed', 'whsec-base64', 'text', 'text-without-whsec', 'text-with-whsec', 'base64', 'hex', ...SENDER_READINGS,
 ];
 
 /** How a person would describe a reading in a hint. */
@@ -69,5 +103,19 @@ export function describeReading(reading: SecretReading): string {
       return 'the secret as text with a whsec_ prefix in front';
     case 'text-trimmed':
       return 'the secret without its surrounding whitespace';
+    case 'sender-newline':
+      return 'the secret followed by a newline';
+    case 'sender-crlf':
+      return 'the secret followed by CRLF ("\\r\\n")';
+    case 'sender-space':
+      return 'the secret followed by a space';
+    case 'sender-double-quoted':
+      return 'the secret wrapped in double quotes';
+    case 'sender-single-quoted':
+      return 'the secret wrapped in single quotes';
+    case 'sender-base64-text':
+      return 'the base64 text of the secret';
+    case 'sender-hex-text':
+      return 'the hex text of the secret';
   }
 }

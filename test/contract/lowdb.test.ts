@@ -11,7 +11,7 @@ runStoreContract({
   harness: async () => {
     const dir = await tempDir();
     return {
-      open: (options = {}) => LowdbStore.open({ dir: dir.path, warn: () => undefined, newId: createCaptureIdGenerator(options.now) }),
+      open: (options = {}) => LowdbStore.open({ dir: dir.path, newId: createCaptureIdGenerator(options.now) }),
       cleanup: () => dir.remove(),
     };
   },
@@ -21,7 +21,7 @@ runHubContract({
   name: 'in-process hub over lowdb',
   harness: async () => {
     const dir = await tempDir();
-    const store = await LowdbStore.open({ dir: dir.path, warn: () => undefined });
+    const store = await LowdbStore.open({ dir: dir.path });
     const hub = new LocalHub();
     return {
       store,

@@ -34,7 +34,7 @@ if (missing) {
       const url = await server.createDatabase();
       // Two instances: each its own pool, store and LISTEN connection, as two processes would have.
       const stores = [await PostgresStore.open({ connectionString: url, max: 5 }), await PostgresStore.open({ connectionString: url, max: 5 })];
-      const hubs = await Promise.all(stores.map((feed) => PgHub.start({ feed, connectionString: url, log: () => undefined })));
+      const hubs = await Promise.all(stores.map((feed) => PgHub.start({ feed, connectionString: url })));
       return {
         store: stores[0] as PostgresStore,
         instances: [hubs[0] as PgHub, hubs[1] as PgHub],

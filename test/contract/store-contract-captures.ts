@@ -22,6 +22,7 @@ function runAppendCases(ctx: StoreContext, test: Case): void {
     expect(stored).toEqual({ ...input, id: stored.id, replays: [] });
     expect(await ctx.store.get(stored.id)).toEqual(stored);
     expect((await ctx.store.list('a', { limit: 1 })).items[0]?.eventType).toBe('invoice.paid');
+    expect((await ctx.store.list('a', { limit: 1 })).items[0]?.preview).toEqual(input.preview);
     expect(await ctx.store.get('no-such-capture')).toBeNull();
     await expect(ctx.store.append(delivery('missing'))).rejects.toBeInstanceOf(NotFoundError);
   });

@@ -3,7 +3,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../server/errors';
 import type { Store } from '../../server/store/store';
+import { runStoreAttemptCases } from './store-contract-attempts';
 import { runStoreCaptureCases } from './store-contract-captures';
+import { runStoreImportCases } from './store-contract-import';
 import { runStoreQueryCases } from './store-contract-query';
 import { appendMany, delivery, endpoint, type StoreHarness } from './store-fixtures';
 
@@ -52,6 +54,8 @@ export function runStoreContract(options: StoreContractOptions): void {
     runEndpointCases(ctx, test);
     runStoreCaptureCases(ctx, test);
     runStoreQueryCases(ctx, test);
+    runStoreAttemptCases(ctx, test);
+    runStoreImportCases(ctx, test);
     runLifecycleCases(ctx, test);
   });
 }

@@ -33,6 +33,8 @@ export function delivery(endpointId: string, overrides: Partial<NewCapture> = {}
     deliveryId: null,
     duplicateOf: null,
     eventType: null,
+    preview: { encoding: null, binary: false, text: '{"hello":"world"}' },
+    rule: null,
     headers: [['Content-Type', 'application/json'], ['X-Repeat', 'one'], ['x-repeat', 'two']],
     ...overrides,
     body,

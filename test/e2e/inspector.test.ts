@@ -61,7 +61,7 @@ describe('inspector', () => {
     await page.getByLabel('New endpoint name').press('Enter');
     await page.getByRole('heading', { name: 'Payments' }).waitFor();
     await page.getByTestId('first-run').waitFor();
-    ingestUrl = (await page.getByLabel('Ingest URL', { exact: true }).textContent()) ?? '';
+    ingestUrl = await page.getByLabel('Ingest URL', { exact: true }).inputValue();
     expect(ingestUrl).toMatch(new RegExp(`^${server.url}/h/[A-Za-z0-9_-]{22}$`));
     expect(await page.getByTestId('first-run').textContent()).toContain(`curl -X POST ${ingestUrl}`);
     const endpoints = (await (await server.api('/api/endpoints')).json()) as Array<{ name: string }>;

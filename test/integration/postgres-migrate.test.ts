@@ -34,7 +34,7 @@ describe.skipIf(missing)(`hookscope migrate${missing ? ` — skipped: ${missing}
 
   it('copies endpoints and captures byte-exact with ids and replays, and running it again changes nothing', async () => {
     const dir = await tempDir();
-    const source = await LowdbStore.open({ dir: dir.path, warn: () => undefined });
+    const source = await LowdbStore.open({ dir: dir.path });
     await source.createEndpoint(endpoint('default'));
     await source.createEndpoint({ ...endpoint('small', 5), name: 'Small' });
     const ids = await appendMany(source, 'default', 450, (i) => ({ body: i === 7 ? BINARY_BODY : Buffer.from(`body ${i}`), deliveryId: `evt_${i % 300}` }));

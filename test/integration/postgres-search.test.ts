@@ -16,6 +16,8 @@ import { delivery, endpoint } from '../contract/store-fixtures';
 import { tempDir } from '../support/temp-dir';
 import { postgresMissingReason, startTestPostgres, type TestPostgres } from '../support/postgres';
 import { startTestServer } from '../support/test-server';
+import { capturingLogger } from '../support/capturing-logger';
+import { silentLogger } from '../../server/logging/logger';
 
 const missing = postgresMissingReason();
 let server: TestPostgres;
@@ -105,7 +107,8 @@ describe.skipIf(missing)(`PostgreSQL search${missing ? ` — skipped: ${missing}
   it('answers correctly for rows stored before the search columns, before and after the backfill, which logs progress and seals them', async () => {
     const url = await server.createDatabase();
     const store = await PostgresStore.open({ connectionString: url, max: 4, backfill: false });
-    const lines: string[] = [];
+    const log = capturingLogger('info');
+    const lines = () => log.records().map((r) => String(r.msg));
     try {
       await store.createEndpoint(endpoint('old', 5000));
       const make = (i: number) => delivery('old', { method: i % 3 === 0 ? 'PUT' : 'POST', body: json({ n: i, word: i % 50 === 7 ? 'wallaby' : 'emu' }) });
@@ -128,11 +131,11 @@ describe.skipIf(missing)(`PostgreSQL search${missing ? ` — skipped: ${missing}
       const { rows: before } = await store.db.pool.query<{ n: number }>('SELECT count(*)::integer AS n FROM captures WHERE search_version IS NULL');
       expect(before[0]?.n).toBe(102);
 
-      const filled = await new SearchBackfill(store.db, { batch: 40, progressEveryMs: 0, log: (line) => lines.push(line) }).pass();
+      const filled = await new SearchBackfill(store.db, { batch: 40, progressEveryMs: 0, logger: log.logger }).pass();
       expect(filled).toBe(102);
-      expect(lines[0]).toMatch(/filling search columns and checksums of 102 captures/);
-      expect(lines.some((line) => /search backfill 80\/102 captures/.test(line))).toBe(true);
-      expect(lines.at(-1)).toMatch(/search backfill done: 102 captures/);
+      expect(lines()[0]).toMatch(/filling search columns and checksums of 102 captures/);
+      expect(lines().some((line) => /search backfill 80\/102 captures/.test(line))).toBe(true);
+      expect(lines().at(-1)).toMatch(/search backfill done: 102 captures/);
       const { rows: after } = await store.db.pool.query<{ unsealed: number }>('SELECT count(*) FILTER (WHERE search_version IS NULL OR meta_sum IS NULL OR body_sum IS NULL)::integer AS unsealed FROM captures');
       expect(after[0]?.unsealed).toBe(0);
       expect(await search(store, 'old', 'wallaby')).toEqual(expected.wallaby);
@@ -159,11 +162,13 @@ describe.skipIf(missing)(`PostgreSQL search${missing ? ` — skipped: ${missing}
     try {
       await inDb.query(`GRANT USAGE, CREATE ON SCHEMA public TO ${role}`); // may create tables, not extensions
       const url = `postgres://${role}@127.0.0.1:${server.port}/${name}`;
-      const lines: string[] = [];
-      const store = await PostgresStore.open({ connectionString: url, max: 3, log: (line) => lines.push(line) });
+      const first = capturingLogger('info');
+      const store = await PostgresStore.open({ connectionString: url, max: 3, logger: first.logger });
       try {
         expect(await store.searchIndexes.trigram).toBe(false);
-        expect(lines.join('\n')).toMatch(/WARNING: the pg_trgm extension cannot be created \(permission denied[^)]*\); searching bodies for words works but scans every capture .* CREATE EXTENSION pg_trgm/);
+        const warning = first.records().find((r) => /pg_trgm/.test(String(r.msg)));
+        expect(warning?.level).toBe('warn');
+        expect(String(warning?.msg)).toMatch(/WARNING: the pg_trgm extension cannot be created \(permission denied[^)]*\); searching bodies for words works but scans every capture .* CREATE EXTENSION pg_trgm/);
         await store.createEndpoint(endpoint('plain'));
         const ids = await fill(store, 'plain', 300, (i) => varied('plain', i + 1000));
         expect(await search(store, 'plain', 'quokka')).toEqual([ids[234]]);
@@ -173,12 +178,12 @@ describe.skipIf(missing)(`PostgreSQL search${missing ? ` — skipped: ${missing}
       }
       await inDb.query('CREATE EXTENSION pg_trgm'); // what the warning asks a superuser to do
       await inDb.query('DROP INDEX captures_q_method_idx'); // as if left unbuilt by an upgrade
-      lines.length = 0;
-      const again = await PostgresStore.open({ connectionString: url, max: 3, log: (line) => lines.push(line) });
+      const second = capturingLogger('info');
+      const again = await PostgresStore.open({ connectionString: url, max: 3, logger: second.logger });
       try {
         expect(await again.searchIndexes.trigram).toBe(true);
         await again.searchIndexes.built;
-        const log = lines.join('\n');
+        const log = second.records().map((r) => String(r.msg)).join('\n');
         for (const name of ['captures_q_method_idx', 'captures_q_text_idx']) {
           expect(log).toMatch(new RegExp(`building search index ${name} \\(appends go on meanwhile[\\s\\S]*search index ${name} built in`));
         }
@@ -238,7 +243,7 @@ describe.skipIf(missing)(`PostgreSQL search${missing ? ` — skipped: ${missing}
     for (let i = 0; i < 30; i += 1) ids.push((await source.append(varied('default', i + 1220))).id);
     await source.close();
     const url = await server.createDatabase();
-    await migrateLowdbToPostgres({ from: dir.path, to: url, log: () => undefined });
+    await migrateLowdbToPostgres({ from: dir.path, to: url, logger: silentLogger() });
     const target = await PostgresStore.open({ connectionString: url, max: 3, backfill: false });
     try {
       const { rows } = await target.db.pool.query<{ n: number }>('SELECT count(*)::integer AS n FROM captures WHERE search_version IS NULL OR meta_sum IS NULL OR body_sum IS NULL');

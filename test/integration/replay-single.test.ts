@@ -69,6 +69,17 @@ describe('replay of one capture', () => {
     expect(endToEnd(got)).toEqual([['content-type', 'application/vnd.x+json'], ['X-Keep', 'k'], ['X-Added', 'yes']]);
     expect(got.body.toString()).toBe(replacement);
     expect(got.headers).toContainEqual(['Content-Length', String(Buffer.byteLength(replacement))]);
+    // The history keeps what was sent: the edited body and the headers as they went out.
+    const [attempt] = captureViewSchema.parse(await (await server.api(`/api/requests/${id}`)).json()).replays;
+    expect(attempt?.sent).toMatchObject({ method: 'POST', bodySize: Buffer.byteLength(replacement), body: { encoding: 'utf8', data: replacement, truncated: false } });
+    expect(attempt?.sent?.headers).toEqual(got.headers.filter(([name]) => name.toLowerCase() !== 'connection')); // the agent's own
+  });
+
+  it('keeps no copy of an unedited body with the attempt', async () => {
+    const id = await ingest('/h/default', ['Content-Type', 'application/json'], Buffer.from('{"same":true}'));
+    const result = await replayOk(id, { url: target.url });
+    expect(result.attempt.sent).toMatchObject({ bodySize: 13, bodySha256: sha256('{"same":true}') });
+    expect(result.attempt.sent?.body).toBeUndefined();
   });
 
   it('re-signs with the endpoint\'s scheme so the handler\'s stripe library accepts it, and pushes the result live', async () => {
@@ -142,5 +153,25 @@ describe('replay of one capture', () => {
     expect((await replay(id, { url: target.url, resign: {} })).body).toMatchObject({ error: expect.stringMatching(/cannot re-sign/) });
     expect((await replay(id, { url: 'file:///etc/passwd' })).status).toBe(400);
     expect((await replay('nope', { url: target.url })).status).toBe(404);
+  });
+});
+
+describe('a delivery refused before its body was kept', () => {
+  it('cannot be replayed or copied as curl (409 saying why), unless a body is given', async () => {
+    const small = await startTestServer({ bodyLimit: 16 });
+    try {
+      const res = await rawRequest(`${small.url}/h/default`, { headers: ['Content-Type', 'text/plain'], body: Buffer.alloc(64, 'x') });
+      expect(res.status).toBe(413);
+      const { id } = JSON.parse(res.body.toString()) as { id: string };
+      for (const route of ['replay', 'curl']) {
+        const refused = await small.api(`/api/requests/${id}/${route}`, { method: 'POST', json: { url: target.url } });
+        expect(refused.status).toBe(409);
+        expect(((await refused.json()) as { error: string }).error).toMatch(/body was not kept/);
+      }
+      const given = await small.api(`/api/requests/${id}/curl`, { method: 'POST', json: { url: target.url, body: { encoding: 'utf8', data: 'x' } } });
+      expect(given.status).toBe(200);
+    } finally {
+      await small.dispose();
+    }
   });
 });

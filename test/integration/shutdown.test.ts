@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { captureListSchema, captureViewSchema } from '../../shared/capture';
 import { startTarget, type TargetServer } from '../support/target-server';
 import { tempDir } from '../support/temp-dir';
+import { capturingLogger } from '../support/capturing-logger';
 import { startTestServer } from '../support/test-server';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -19,8 +20,8 @@ describe('shutdown', () => {
       await new Promise((resolve) => setTimeout(resolve, 600));
       res.end('handled late');
     });
-    const logged: string[] = [];
-    const server = await startTestServer({ data: data.path }, { log: (message) => logged.push(message) });
+    const logged = capturingLogger();
+    const server = await startTestServer({ data: data.path }, { logger: logged.logger });
     const created = await server.api('/api/endpoints', { method: 'POST', json: { forward: { url: `${target.url}/slow`, mode: 'proxy' } } });
     const endpointId = ((await created.json()) as { id: string }).id;
 
@@ -30,7 +31,7 @@ describe('shutdown', () => {
     abort.abort(); // the sender gives up while Hookscope waits for the target
     expect(await sent).toBe('aborted');
     await server.close();
-    expect(logged.filter((line) => /failed/.test(line))).toEqual([]);
+    expect(logged.records().filter((record) => record.level === 'error' || /failed/.test(String(record.msg)))).toEqual([]);
 
     const again = await startTestServer({ data: data.path });
     cleanups.push(() => again.close());

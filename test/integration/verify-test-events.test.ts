@@ -1,3 +1,4 @@
+import Ajv2020 from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureViewSchema } from '../../shared/capture';
 import { catalogListSchema, testEventResultSchema } from '../../shared/catalogs';
@@ -29,6 +30,33 @@ describe('POST /api/endpoints/:id/test-events', () => {
     const list = catalogListSchema.parse(await (await server.api('/api/catalogs')).json());
     expect(list.map((c) => c.name)).toEqual(['journey-feedback', 'whatsapp-cloud', 'twilio-messaging', 'messaging']);
     expect(list.find((c) => c.name === 'messaging')?.events.map((e) => e.name)).toContain('messaging.message-read');
+  });
+
+  it('shows each event\'s sample and its JSON Schema, and the sample satisfies the schema', async () => {
+    const list = catalogListSchema.parse(await (await server.api('/api/catalogs')).json());
+    const events = list.flatMap((c) => c.events);
+    expect(events.length).toBeGreaterThan(30);
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    for (const event of events) {
+      expect(event.jsonSchema.$schema, event.name).toBe('https://json-schema.org/draft/2020-12/schema');
+      const validate = ajv.compile(event.jsonSchema);
+      expect(validate(event.sample), `${event.name}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
+    const read = events.find((e) => e.name === 'messaging.message-read');
+    expect(read?.jsonSchema).toMatchObject({ type: 'object', properties: { session_id: expect.any(Object) } });
+  });
+
+  it('sends an edited payload as given, with no client-library headers', async () => {
+    const id = await endpointWith({ schema: { mode: 'observe', catalog: 'messaging' } });
+    const list = catalogListSchema.parse(await (await server.api('/api/catalogs')).json());
+    const sample = list.flatMap((c) => c.events).find((e) => e.name === 'messaging.message-read')?.sample as Record<string, unknown>;
+    const payload = { ...sample, session_id: 'edited-in-the-inspector' };
+    const res = await server.api(`/api/endpoints/${id}/test-events`, { method: 'POST', json: { event: 'messaging.message-read', payload } });
+    expect(res.status).toBe(201);
+    const capture = captureViewSchema.parse(await (await server.api(`/api/requests/${testEventResultSchema.parse(await res.json()).id}`)).json());
+    expect(JSON.parse(capture.body.data)).toEqual(payload);
+    expect(capture.headers.map(([name]) => name)).toEqual(['Host', 'Content-Type', 'User-Agent', 'X-Request-Id', 'Content-Length', 'Connection']);
+    expect(capture.headers.map(([name]) => name.toLowerCase())).not.toContain('sec-fetch-mode');
   });
 
   const presets: [string, Record<string, unknown>, string][] = [

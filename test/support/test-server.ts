@@ -19,7 +19,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dir = overrides.data ? null : await tempDir();
   const config: Config = { ...loadConfig([], {}), port: 0, host: '127.0.0.1', token: TEST_TOKEN, quiet: true, data: dir?.path ?? '', ...overrides };
-  const server = await startServer({ log: () => undefined, ...extra, config });
+  const server = await startServer({ ...extra, config });
   const base = `http://127.0.0.1:${server.port}`;
   return {
     ...server,

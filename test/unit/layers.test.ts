@@ -18,6 +18,7 @@ describe('layer rule', () => {
     ['server/replay/upward.ts', '../api/body-view'],
     ['server/delivery/upward.ts', '../store/store'],
     ['server/signing/upward.ts', '../replay/outgoing'],
+    ['server/logging/upward.ts', '../store/store'],
     ['shared/upward.ts', '../server/errors'],
   ])('%s may not import %s', async (file, specifier) => {
     const messages = await restricted(file, specifier);

@@ -5,8 +5,11 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/list.css';
 import './styles/search.css';
+import './styles/request-row.css';
 import './styles/detail.css';
 import './styles/forms.css';
+import './styles/sender.css';
+import './styles/transfer.css';
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

@@ -61,7 +61,7 @@ export class AppendBatcher {
     this.queues.delete(endpointId); // no await since the loop ended: nothing was queued meanwhile
   }
 
-  /** One transaction: ids, checksums and search columns for every capture (hookscope_append_rows, migration 0003). */
+  /** One transaction: ids, checksums and search columns for every capture (hookscope_append_rows, migration 0004). */
   private async write(endpointId: string, captures: NewCapture[]): Promise<string[]> {
     const { rows } = await this.db.query<{ capture_id: string }>(
       'SELECT capture_id FROM hookscope_append_rows($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',

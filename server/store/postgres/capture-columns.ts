@@ -5,7 +5,7 @@ import { searchColumns } from './search-columns';
 
 /**
  * Every way a capture row is written (append, import, migrate) goes through here, so each row
- * gets its checksums and search columns (migration 0003). A row written any other way has them
+ * gets its checksums and search columns (migration 0004). A row written any other way has them
  * NULL: it is then served unverified and searched the slow way until the backfill fills it.
  */
 

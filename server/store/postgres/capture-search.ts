@@ -62,7 +62,7 @@ export function searchStatement(endpointId: string, query: CaptureQuery, limit: 
 /**
  * A page of the captures of an endpoint that match `query`, newest first, older than `before`.
  * Rows with search columns are decided by SQL (query-sql.ts) and their indexes; rows stored
- * before migration 0003 that the backfill has not reached yet are decided by the reference scan,
+ * before migration 0004 that the backfill has not reached yet are decided by the reference scan,
  * and the two are merged by id — so the answer is the same whatever the backfill has done.
  * `matched` is given when it is cheap: the whole answer fits the page, or the planner expects
  * at most COUNT_ESTIMATE_MAX matches and the count finishes within COUNT_BUDGET_MS (in the

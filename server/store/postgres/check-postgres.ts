@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { HeaderPairs } from '../../../shared/capture';
+import type { Logger } from '../../logging/logger';
 import type { DamageFinding, IntegrityReport } from '../integrity';
 import { createPool, describeDatabase } from './pool';
 import { bodyDamage, CAPTURES_TABLE, summaryDamage } from './row-checksums';
@@ -9,8 +10,8 @@ export interface CheckPostgresOptions {
   connectionString: string;
   /** Rows read per round trip. */
   batch?: number;
-  /** Progress lines (every `progressEvery` rows). */
-  log?: (line: string) => void;
+  /** Where progress lines go (info, every `progressEvery` rows). */
+  logger?: Logger;
   progressEvery?: number;
 }
 
@@ -24,8 +25,8 @@ interface CheckedRow {
   body_sum: Buffer | null;
 }
 
-/** First schema version that keeps checksums (migration 0003). */
-const CHECKSUM_VERSION = 3;
+/** First schema version that keeps checksums (migration 0004). */
+const CHECKSUM_VERSION = 4;
 
 /**
  * `hookscope check --store postgres`: reads every capture row and verifies its checksums
@@ -89,7 +90,7 @@ async function checkRows(pool: pg.Pool, options: CheckPostgresOptions, report: I
       if (damage.length > 0) {
         report.findings.push({ where: CAPTURES_TABLE, record: row.id, problem: `capture ${row.id} of endpoint ${row.endpoint_id}: ${damage.join('; ')}`, lost: '1 capture (refused on every read)' });
       }
-      if (options.log && report.checked.captures % (options.progressEvery ?? 100_000) === 0) options.log(`checked ${report.checked.captures.toLocaleString('en-US')} captures`);
+      if (options.logger && report.checked.captures % (options.progressEvery ?? 100_000) === 0) options.logger.info(`postgres check: checked ${report.checked.captures.toLocaleString('en-US')} captures`);
     }
     if (rows.length < batch) break;
     after = (rows[rows.length - 1] as CheckedRow).id;

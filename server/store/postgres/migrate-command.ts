@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../../config';
 import { LowdbStore } from '../lowdb-store';
 import { importCaptures, upsertEndpoint } from './capture-import';
+import type { Logger } from '../../logging/logger';
 import { PostgresStore } from './postgres-store';
 
 export const MIGRATE_USAGE = `usage: hookscope migrate --from <lowdb data folder> --to <postgres://… url>
@@ -15,8 +16,8 @@ is already there is skipped, endpoint configs are refreshed. Stop the lowdb serv
 export interface MigrateOptions {
   from: string;
   to: string;
-  /** Progress lines. */
-  log: (line: string) => void;
+  /** Progress lines (info) and what the stores warn about. */
+  logger: Logger;
   /** Captures per transaction. */
   batch?: number;
 }
@@ -28,7 +29,7 @@ export interface MigrateResult {
 }
 
 /** `hookscope migrate`: parses its flags and runs it; ConfigError on bad flags. */
-export async function runMigrateCommand(argv: string[], log: (line: string) => void): Promise<MigrateResult> {
+export async function runMigrateCommand(argv: string[], logger: Logger): Promise<MigrateResult> {
   let values: { from?: string; to?: string };
   try {
     values = parseArgs({ args: argv, options: { from: { type: 'string' }, to: { type: 'string' } }, strict: true }).values;
@@ -36,18 +37,19 @@ export async function runMigrateCommand(argv: string[], log: (line: string) => v
     throw new ConfigError(`${(error as Error).message}\n\n${MIGRATE_USAGE}`);
   }
   if (!values.from || !values.to) throw new ConfigError(`--from and --to are required\n\n${MIGRATE_USAGE}`);
-  return migrateLowdbToPostgres({ from: values.from, to: values.to, log });
+  return migrateLowdbToPostgres({ from: values.from, to: values.to, logger });
 }
 
 /** Copies a lowdb data folder into PostgreSQL, endpoint by endpoint, oldest capture first. */
 export async function migrateLowdbToPostgres(options: MigrateOptions): Promise<MigrateResult> {
   if (!existsSync(join(options.from, 'endpoints.json'))) throw new ConfigError(`${options.from} holds no Hookscope lowdb data (no endpoints.json)`);
-  const source = await LowdbStore.open({ dir: options.from, warn: options.log });
+  const { logger } = options;
+  const source = await LowdbStore.open({ dir: options.from, logger });
   const result: MigrateResult = { endpoints: 0, copied: 0, skipped: 0 };
   try {
-    const target = await PostgresStore.open({ connectionString: options.to, log: options.log });
+    const target = await PostgresStore.open({ connectionString: options.to, logger });
     try {
-      options.log(`copying ${options.from} → ${target.description}`);
+      logger.info(`copying ${options.from} → ${target.description}`);
       for (const endpoint of await source.listEndpoints()) {
         await upsertEndpoint(target.db, endpoint);
         result.endpoints += 1;
@@ -63,11 +65,11 @@ export async function migrateLowdbToPostgres(options: MigrateOptions): Promise<M
           result.skipped += full.length - copied;
           done += page.length;
           cursor = page[page.length - 1]?.id;
-          options.log(`  ${endpoint.id}: ${done}/${total} captures (${copied} copied, ${full.length - copied} already there)`);
+          logger.info({ endpoint: endpoint.id, done, total, copied }, `${endpoint.id}: ${done}/${total} captures (${copied} copied, ${full.length - copied} already there)`);
         }
-        if (total === 0) options.log(`  ${endpoint.id}: no captures`);
+        if (total === 0) logger.info({ endpoint: endpoint.id }, `${endpoint.id}: no captures`);
       }
-      options.log(`done: ${result.endpoints} endpoints, ${result.copied} captures copied, ${result.skipped} already there`);
+      logger.info(result, `done: ${result.endpoints} endpoints, ${result.copied} captures copied, ${result.skipped} already there`);
     } finally {
       await target.close();
     }

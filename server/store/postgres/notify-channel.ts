@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { HubEvent } from '../../../shared/stream';
+import type { Logger } from '../../logging/logger';
 import type { Database } from './database';
 
 /**
@@ -55,7 +56,7 @@ export class NoticePublisher {
   constructor(
     private readonly db: Database,
     private readonly channel: string,
-    private readonly log: (message: string, error?: unknown) => void,
+    private readonly logger: Logger,
   ) {}
 
   publish(event: HubEvent): Promise<void> {
@@ -77,7 +78,7 @@ export class NoticePublisher {
         const payloads = await Promise.all(batch.map((item) => this.encode(item.event)));
         await this.db.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [this.channel, payloads]);
       } catch (error) {
-        this.log(`hub: could not publish ${batch.length} event(s); captures among them reach other instances at the next notice`, error);
+        this.logger.warn({ err: error, events: batch.length }, `hub: could not publish ${batch.length} event(s); captures among them reach other instances at the next notice`);
       } finally {
         for (const item of batch) item.done();
       }

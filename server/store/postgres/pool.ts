@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { Logger } from '../../logging/logger';
 import { HttpError, NotFoundError, StoreUnavailableError } from '../../errors';
 
 export interface PoolOptions {
@@ -11,7 +12,7 @@ export interface PoolOptions {
   /** Longest a statement may run before the server cancels it, ms. */
   statementTimeoutMs?: number;
   /** Told when an idle connection breaks (the database restarted); the pool reconnects on demand. */
-  log?: (message: string, error?: unknown) => void;
+  logger?: Logger;
 }
 
 /**
@@ -34,7 +35,7 @@ export function createPool(options: PoolOptions): pg.Pool {
     keepAliveInitialDelayMillis: 10_000,
     application_name: 'hookscope',
   });
-  pool.on('error', (error) => options.log?.('postgres: an idle connection failed; it was dropped', error));
+  pool.on('error', (error) => options.logger?.warn({ err: error }, 'postgres: an idle connection failed; it was dropped'));
   return pool;
 }
 

@@ -1,9 +1,12 @@
 import type pg from 'pg';
-import type { CaptureSummary, ReplayAttempt } from '../../../shared/capture';
+import type { CaptureSummary, DeliveryAttempt, ReplayAttempt } from '../../../shared/capture';
 import type { Endpoint } from '../../../shared/endpoint';
+import { silentLogger } from '../../logging/logger';
 import { ConflictError, NotFoundError, StoreUnavailableError } from '../../errors';
 import type { CapturePage, ListOptions, NewCapture, Store, StoredCapture } from '../store';
 import { AppendBatcher } from './append-batcher';
+import { importCapturesAtomically } from './atomic-import';
+import { readCapturesAfter } from './capture-export';
 import {
   captureFromRow, deliveryIdColumn, randomIdSuffix, summaryFromRow, SUMMARY_COLUMNS, type CaptureRow, type SummaryRow,
 } from './capture-rows';
@@ -20,7 +23,7 @@ export interface PostgresStoreOptions extends PoolOptions {
   /** Random tail of capture ids (tests make it predictable). */
   newIdSuffix?: () => string;
   /**
-   * Fill the search columns and checksums of rows stored before migration 0003 in the background
+   * Fill the search columns and checksums of rows stored before migration 0004 in the background
    * (default true; tests of the not-yet-filled state turn it off).
    */
   backfill?: boolean;
@@ -49,6 +52,7 @@ export class PostgresStore implements Store {
   /** The search indexes: built at open on a new database, in the background on an upgraded one. */
   searchIndexes: IndexState = { built: Promise.resolve(), trigram: Promise.resolve(false), stop: () => Promise.resolve() };
   private readonly appends: AppendBatcher;
+  private readonly ids: { now: () => number; suffix: () => string };
   private closing = false;
   private endpointCache = new Map<string, { endpoint: Endpoint; until: number }>();
 
@@ -56,23 +60,23 @@ export class PostgresStore implements Store {
     this.description = describeDatabase(options.connectionString);
     this.connectionString = options.connectionString;
     this.db = new Database(options);
-    this.appends = new AppendBatcher(this.db, options.now ?? Date.now, options.newIdSuffix ?? randomIdSuffix);
-    const log = (message: string) => options.log?.(message);
-    this.backfill = new SearchBackfill(this.db, { log, recheckEveryMs: 10 * 60_000 });
+    this.ids = { now: options.now ?? Date.now, suffix: options.newIdSuffix ?? randomIdSuffix };
+    this.appends = new AppendBatcher(this.db, this.ids.now, this.ids.suffix);
+    this.backfill = new SearchBackfill(this.db, { ...(options.logger && { logger: options.logger }), recheckEveryMs: 10 * 60_000 });
   }
 
   /** Connects and migrates the schema; rejects (StoreUnavailableError) when the database is unreachable. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const store = new PostgresStore(options);
-    const log = (message: string) => options.log?.(message);
+    const logger = options.logger ?? silentLogger();
     try {
-      await applyMigrations(store.db.pool, log);
+      await applyMigrations(store.db.pool, logger);
     } catch (error) {
       await store.db.close().catch(() => undefined);
       throw toStoreError(error);
     }
     try {
-      store.searchIndexes = await ensureSearchIndexes(store.db.pool, log);
+      store.searchIndexes = await ensureSearchIndexes(store.db.pool, logger);
     } catch (error) {
       await store.db.close().catch(() => undefined);
       throw toStoreError(error);
@@ -163,6 +167,11 @@ export class PostgresStore implements Store {
     return { ...capture, id, replays: [] };
   }
 
+  async importCaptures(endpointId: string, captures: NewCapture[], _importId: string): Promise<StoredCapture[]> {
+    if (this.closing) throw new StoreUnavailableError('the store is closed');
+    return importCapturesAtomically(this.db, endpointId, captures, this.ids.now, this.ids.suffix);
+  }
+
   async list(endpointId: string, options: ListOptions): Promise<CapturePage> {
     const total = await this.captureCount(endpointId);
     if (total === null) throw new NotFoundError(`no endpoint with id ${endpointId}`);
@@ -204,6 +213,12 @@ export class PostgresStore implements Store {
     return rows.map(summaryFromRow);
   }
 
+  async readAfter(endpointId: string, cursor: string | undefined, limit: number, maxBytes: number): Promise<StoredCapture[]> {
+    const captures = await readCapturesAfter(this.db, endpointId, cursor, limit, maxBytes);
+    if (captures.length === 0 && (await this.captureCount(endpointId)) === null) throw new NotFoundError(`no endpoint with id ${endpointId}`);
+    return captures;
+  }
+
   async count(endpointId: string): Promise<number> {
     return (await this.captureCount(endpointId)) ?? 0;
   }
@@ -224,6 +239,16 @@ export class PostgresStore implements Store {
       [endpointId, deliveryIdColumn(deliveryId)],
     );
     return rows[0]?.id ?? null;
+  }
+
+  async deliveryAttempts(endpointId: string, deliveryId: string, limit: number): Promise<DeliveryAttempt[]> {
+    // captures_delivery_idx (endpoint_id, delivery_id, id) serves both the filter and the order.
+    const { rows } = await this.db.query<{ id: string; received_at: string; status: number }>(
+      `SELECT id, received_at, (meta->'reply'->>'status')::integer AS status FROM captures
+        WHERE endpoint_id = $1 AND delivery_id = $2 ORDER BY id LIMIT $3`,
+      [endpointId, deliveryIdColumn(deliveryId), limit],
+    );
+    return rows.map((row) => ({ id: row.id, receivedAt: Number(row.received_at), status: row.status }));
   }
 
   async deleteCapture(raw: string): Promise<string | null> {

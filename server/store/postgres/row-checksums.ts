@@ -6,7 +6,7 @@ import { DamagedCaptureError } from '../../errors';
 export const CAPTURES_TABLE = 'postgres table captures';
 
 /**
- * Checksums of a capture row (migration 0003), SHA-256 both:
+ * Checksums of a capture row (migration 0004), SHA-256 both:
  *
  *   meta_sum = sha256(id '\n' sha256(endpoint_id '\n' meta))         — the summary as stored (json text)
  *   body_sum = sha256(id '\n' sha256(headers-json '\n' body bytes))  — the request as stored

@@ -1,10 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type pg from 'pg';
+import { silentLogger, type Logger } from '../../logging/logger';
+import { packagePath } from '../../package-files';
 
 /** Versioned SQL files, `NNNN_name.sql`, applied in order and never edited once released. */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+export const MIGRATIONS_DIR = packagePath('server/store/postgres/migrations');
 
 // Arbitrary constant key of the session-level advisory lock that serializes schema changes
 // between instances starting together (the ASCII bytes of "hookscop" as a bigint).
@@ -32,7 +33,7 @@ export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
  * own transaction with its row in `schema_migrations`, so a failure leaves the previous version.
  * Resolves to the versions applied now. Rejects when the database is newer than this build.
  */
-export async function applyMigrations(pool: pg.Pool, log: (message: string) => void = () => undefined): Promise<number[]> {
+export async function applyMigrations(pool: pg.Pool, logger: Logger = silentLogger()): Promise<number[]> {
   const migrations = await loadMigrations();
   const client = await pool.connect();
   try {
@@ -47,7 +48,7 @@ export async function applyMigrations(pool: pg.Pool, log: (message: string) => v
       if (newest > known) throw new Error(`the database schema is at version ${newest}, newer than this Hookscope (${known}); upgrade Hookscope`);
       const applied: number[] = [];
       for (const migration of migrations.filter((m) => !done.has(m.version))) {
-        log(`postgres: applying migration ${migration.version} (${migration.name})`);
+        logger.info({ version: migration.version, name: migration.name }, `postgres: applying migration ${migration.version} (${migration.name})`);
         await client.query('BEGIN');
         try {
           await client.query(migration.sql);

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { CaptureSummary, HeaderPairs } from '../../../shared/capture';
 import { summaryOf } from '../capture-record';
+import { silentLogger, type Logger } from '../../logging/logger';
 import type { Database } from './database';
 import { bodyDigest, metaDigest, sealed } from './row-checksums';
 import { searchColumns } from './search-columns';
@@ -14,8 +15,8 @@ export const UNDERIVABLE = 0;
 export interface BackfillOptions {
   /** Rows per transaction. */
   batch?: number;
-  /** Progress lines. */
-  log?: (message: string) => void;
+  /** Where progress lines go. */
+  logger?: Logger;
   /** How often a progress line is written at most, ms. */
   progressEveryMs?: number;
   /** How often to look again for rows to fill once done (rows from instances not yet upgraded), ms. */
@@ -31,7 +32,7 @@ interface PendingRow {
 }
 
 /**
- * Fills the search columns and checksums of rows stored before migration 0003 (search_version
+ * Fills the search columns and checksums of rows stored before migration 0004 (search_version
  * IS NULL), newest first, a batch per transaction. Resumable by construction: what is done is
  * in the rows, so a restart goes on where it stopped, and several instances share the work
  * (FOR UPDATE SKIP LOCKED). Rows not reached yet are searched the slow way, so answers stay
@@ -46,14 +47,14 @@ export class SearchBackfill {
   private running: Promise<void> | null = null;
   private timer: NodeJS.Timeout | undefined;
   private readonly batch: number;
-  private readonly log: (message: string) => void;
+  private readonly logger: Logger;
 
   constructor(
     private readonly db: Database,
     private readonly options: BackfillOptions = {},
   ) {
     this.batch = options.batch ?? 500;
-    this.log = options.log ?? (() => undefined);
+    this.logger = options.logger ?? silentLogger();
   }
 
   /** Starts a pass in the background (no-op while one runs); resolves when it ends (tests await it). */
@@ -62,7 +63,7 @@ export class SearchBackfill {
     const running = this.pass().then(
       () => undefined,
       (error: unknown) => {
-        if (!this.stopped) this.log(`postgres: search backfill stopped (${(error as Error).message}); it resumes at the next start`);
+        if (!this.stopped) this.logger.warn({ err: error }, `postgres: search backfill stopped (${(error as Error).message}); it resumes at the next start`);
       },
     ).finally(() => {
       this.running = null;
@@ -84,7 +85,7 @@ export class SearchBackfill {
     const { rows } = await this.db.query<{ n: number }>('SELECT count(*)::integer AS n FROM captures WHERE search_version IS NULL');
     const total = rows[0]?.n ?? 0;
     if (total === 0) return 0;
-    this.log(`postgres: filling search columns and checksums of ${total.toLocaleString('en-US')} captures stored before this version (queries stay correct meanwhile)`);
+    this.logger.info(`postgres: filling search columns and checksums of ${total.toLocaleString('en-US')} captures stored before this version (queries stay correct meanwhile)`);
     let done = 0;
     let reported = Date.now();
     const started = reported;
@@ -95,10 +96,10 @@ export class SearchBackfill {
       done += filled;
       if (Date.now() - reported >= (this.options.progressEveryMs ?? 10_000)) {
         reported = Date.now();
-        this.log(`postgres: search backfill ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} captures`);
+        this.logger.info(`postgres: search backfill ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} captures`);
       }
     }
-    this.log(`postgres: search backfill done: ${done.toLocaleString('en-US')} captures in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    this.logger.info(`postgres: search backfill done: ${done.toLocaleString('en-US')} captures in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return done;
   }
 
@@ -122,7 +123,7 @@ export class SearchBackfill {
         search = JSON.stringify(searchColumns({ ...summary, headers: row.headers, body: row.body }));
       } catch (error) {
         // Not a capture summary: matched by no field or word from now on; `hookscope check` reports it.
-        this.log(`postgres: capture ${row.id} cannot be indexed for search (${(error as Error).message})`);
+        this.logger.warn({ capture: row.id, err: error }, `postgres: capture ${row.id} cannot be indexed for search (${(error as Error).message})`);
         search = JSON.stringify({ version: UNDERIVABLE });
         seal = false; // nothing vouches for these bytes
       }

@@ -5,7 +5,7 @@ import { captureSearchText } from '../query-scan';
 
 /**
  * Version of the derivation below. Rows carry it in `search_version`; NULL means "not derived
- * yet" (stored before migration 3), and the backfill derives those.
+ * yet" (stored before migration 4), and the backfill derives those.
  */
 export const SEARCH_VERSION = 1;
 
@@ -16,7 +16,7 @@ export const CUT = 200; // characters
 const MAX_TAG = 400; // characters
 
 /**
- * What the query language needs of one capture, as columns (migration 0003). Every text is
+ * What the query language needs of one capture, as columns (migration 0004). Every text is
  * NUL-free and well-formed (PostgreSQL text and jsonb refuse NUL and lone surrogates; both become
  * U+FFFD here and in query values alike).
  */

@@ -1,8 +1,9 @@
 import pg from 'pg';
 import { MIGRATION_LOCK_KEY } from './schema-migrations';
+import type { Logger } from '../../logging/logger';
 
 /**
- * The indexes of the search columns (migration 0003), each partial on rows whose columns are
+ * The indexes of the search columns (migration 0004), each partial on rows whose columns are
  * filled. Field terms walk a b-tree on (endpoint_id, field, id) backwards, so "the newest
  * matches" is a short range. Event types and paths are indexed as cut to 200 characters (the
  * b-tree entry limit); queries compare the whole value kept beside when there is one.
@@ -38,12 +39,12 @@ async function validIndexes(pool: pg.Pool): Promise<Set<string>> {
 }
 
 /** Creates pg_trgm when missing; false (with a warning saying how to fix it) when it cannot. */
-async function trigramAvailable(pool: pg.Pool, log: (message: string) => void): Promise<boolean> {
+async function trigramAvailable(pool: pg.Pool, logger: Logger): Promise<boolean> {
   try {
     await pool.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
     return true;
   } catch (error) {
-    log(`postgres: WARNING: the pg_trgm extension cannot be created (${(error as Error).message}); searching bodies for words works but scans every capture (slow on large endpoints). Fix: as a superuser, run CREATE EXTENSION pg_trgm; in this database (PostgreSQL 13+ lets the database owner do it), then restart Hookscope.`);
+    logger.warn({ err: error }, `postgres: WARNING: the pg_trgm extension cannot be created (${(error as Error).message}); searching bodies for words works but scans every capture (slow on large endpoints). Fix: as a superuser, run CREATE EXTENSION pg_trgm; in this database (PostgreSQL 13+ lets the database owner do it), then restart Hookscope.`);
     return false;
   }
 }
@@ -66,11 +67,11 @@ const DONE = { built: Promise.resolve(), stop: () => Promise.resolve() };
  * appends go on meanwhile, by one instance at a time; queries are correct without them, only
  * slower. A build that failed halfway leaves an invalid index: it is dropped and built again.
  */
-export async function ensureSearchIndexes(pool: pg.Pool, log: (message: string) => void): Promise<IndexState> {
+export async function ensureSearchIndexes(pool: pg.Pool, logger: Logger): Promise<IndexState> {
   const valid = await validIndexes(pool);
   let missing = SEARCH_INDEXES.filter((index) => !valid.has(index.name));
   if (missing.length === 0) return { ...DONE, trigram: Promise.resolve(true) };
-  const trigram = !missing.some((index) => index.trigram) || (await trigramAvailable(pool, log));
+  const trigram = !missing.some((index) => index.trigram) || (await trigramAvailable(pool, logger));
   if (!trigram) missing = missing.filter((index) => !index.trigram);
   const { rows } = await pool.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM captures) AS empty');
   if (rows[0]?.empty) {
@@ -79,8 +80,8 @@ export async function ensureSearchIndexes(pool: pg.Pool, log: (message: string) 
   }
   const client = new pg.Client({ connectionString: pool.options.connectionString, application_name: 'hookscope-index-build' });
   let stopped = false;
-  const built = buildConcurrently(client, pool, missing, log).catch((error: unknown) => {
-    if (!stopped) log(`postgres: building search indexes stopped (${(error as Error).message}); searches scan until a later start builds them`);
+  const built = buildConcurrently(client, pool, missing, logger).catch((error: unknown) => {
+    if (!stopped) logger.warn({ err: error }, `postgres: building search indexes stopped (${(error as Error).message}); searches scan until a later start builds them`);
     return false;
   });
   const stop = async () => {
@@ -110,18 +111,18 @@ async function buildNow(pool: pg.Pool, statements: string[]): Promise<void> {
  * it. On a connection of its own: a build takes minutes on a large table, longer than the
  * pool's statement and read timeouts allow.
  */
-async function buildConcurrently(client: pg.Client, pool: pg.Pool, missing: readonly { name: string; on: string }[], log: (message: string) => void): Promise<boolean> {
+async function buildConcurrently(client: pg.Client, pool: pg.Pool, missing: readonly { name: string; on: string }[], logger: Logger): Promise<boolean> {
   await client.connect();
   try {
     const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [BUILD_LOCK_KEY]);
     if (!rows[0]?.locked) return false; // released with the session
     for (const index of missing) {
       if ((await validIndexes(pool)).has(index.name)) continue;
-      log(`postgres: building search index ${index.name} (appends go on meanwhile; searches are slower until it is built)`);
+      logger.info({ index: index.name }, `postgres: building search index ${index.name} (appends go on meanwhile; searches are slower until it is built)`);
       const started = Date.now();
       await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${index.name}`); // an invalid one a failed build left
       await client.query(`CREATE INDEX CONCURRENTLY ${index.name} ON captures ${index.on}`);
-      log(`postgres: search index ${index.name} built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      logger.info({ index: index.name }, `postgres: search index ${index.name} built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
     return true;
   } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyHeaderOverrides, buildOutgoing, forwardableHeaders, targetUrl, wireHeaders } from '../../../server/replay/outgoing';
+import { applyHeaderOverrides, buildOutgoing, forwardableHeaders, requestTarget, targetUrl, wireHeaders } from '../../../server/replay/outgoing';
 import type { HeaderPairs } from '../../../shared/capture';
 
 const captured: HeaderPairs = [
@@ -32,6 +32,15 @@ describe('outgoing request', () => {
     expect(targetUrl('http://127.0.0.1:3000/hook?x=1', capture, false)).toBe('http://127.0.0.1:3000/hook?x=1');
     expect(targetUrl('http://127.0.0.1:3000/hook/', capture, true)).toBe('http://127.0.0.1:3000/hook/github/push?a=1&b=%20');
     expect(targetUrl('http://127.0.0.1:3000/hook?x=1', capture, true)).toBe('http://127.0.0.1:3000/hook/github/push?x=1&a=1&b=%20');
+  });
+
+  it('appends the raw path and query byte for byte (no re-encoding of quotes, braces, dot segments)', () => {
+    const capture = { path: '/a/../b/%2F', query: `x='y'&v="d"&f={x}&a[0]=1` };
+    const url = targetUrl('http://127.0.0.1:3000/hook#frag', capture, true);
+    expect(url).toBe(`http://127.0.0.1:3000/hook/a/../b/%2F?x='y'&v="d"&f={x}&a[0]=1`);
+    expect(requestTarget(url)).toBe(`/hook/a/../b/%2F?x='y'&v="d"&f={x}&a[0]=1`);
+    expect(requestTarget('http://h:1')).toBe('/');
+    expect(requestTarget('http://h:1?x=1#y')).toBe('/?x=1');
   });
 
   it('keeps the exact body unless replaced, and puts Host first and Content-Length last on the wire', () => {

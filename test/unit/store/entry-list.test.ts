@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EntryList } from '../../../server/store/entry-list';
 
-const entry = (n: number) => ({ summary: { id: `id${String(n).padStart(6, '0')}` }, n });
+const entry = (n: number) => ({ id: `id${String(n).padStart(6, '0')}`, n });
 
 describe('EntryList', () => {
   it('keeps order, searches by id and removes from the front across compactions', () => {
@@ -12,8 +12,8 @@ describe('EntryList', () => {
     expect(removed.map((e) => e.n)).toEqual(Array.from({ length: removed.length }, (_, i) => i));
     expect(list.length).toBe(5000 - removed.length);
     expect(list.at(0)?.n).toBe(removed.length);
-    expect(list.firstAfter(entry(4500).summary.id)).toBe(4501 - removed.length);
-    expect(list.firstAtOrAfter(entry(4500).summary.id)).toBe(4500 - removed.length);
+    expect(list.firstAfter(entry(4500).id)).toBe(4501 - removed.length);
+    expect(list.firstAtOrAfter(entry(4500).id)).toBe(4500 - removed.length);
     expect(list.firstAfter('id')).toBe(0);
     expect(list.slice(0, 3).map((e) => e.n)).toEqual([removed.length, removed.length + 1, removed.length + 2]);
   });

@@ -21,7 +21,7 @@ function capture(endpointId: string, body: string): NewCapture {
 }
 
 async function open(dir: string) {
-  const store = await LowdbStore.open({ dir, segmentLimits: { maxCaptures: 10 }, warn: () => undefined });
+  const store = await LowdbStore.open({ dir, segmentLimits: { maxCaptures: 10 } });
   cleanups.push(() => store.close());
   return store;
 }
@@ -36,11 +36,11 @@ describe('lowdb store layout', () => {
     for (let i = 0; i < 100; i++) await store.append(capture('a', `a${i}`));
     await store.append(capture('b', 'b0'));
     await new Promise((resolve) => setTimeout(resolve, 50)); // segment unlinks run after the append resolves
-    const segmentsA = (await readdir(join(dir.path, 'captures', 'a'))).sort();
+    const segmentsA = (await readdir(join(dir.path, 'captures', 'a'))).filter((name) => name.endsWith('.jsonl')).sort();
     // 100 captures in segments of 10; the newest 25 span segments 8–10 (and part of 7)
     expect(segmentsA.length).toBeLessThanOrEqual(4);
     expect(segmentsA[segmentsA.length - 1]).toBe('00000010.jsonl');
-    expect(await readdir(join(dir.path, 'captures', 'b'))).toEqual(['00000001.jsonl']);
+    expect((await readdir(join(dir.path, 'captures', 'b'))).sort()).toEqual(['00000001.jsonl', '00000001.search']); // the segment and its search sidecar
     const page = await store.list('a', { limit: 100 });
     expect(page.total).toBe(25);
     expect(page.items[0]?.id).toBeDefined();

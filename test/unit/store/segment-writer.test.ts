@@ -1,7 +1,8 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { open, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SegmentWriter, segmentFileName } from '../../../server/store/segment-writer';
+import { StoreFullError, StoreWriteError } from '../../../server/errors';
+import { SegmentWriter, segmentFileName, type OpenFile } from '../../../server/store/segment-writer';
 import { tempDir } from '../../support/temp-dir';
 
 const dirs: { remove: () => Promise<void> }[] = [];
@@ -12,7 +13,7 @@ afterEach(async () => {
 async function newWriter(maxCaptures = 1000, maxBytes = 1 << 30) {
   const dir = await tempDir();
   dirs.push(dir);
-  return { dir: dir.path, writer: new SegmentWriter(dir.path, { maxCaptures, maxBytes }, 1, 0, 0) };
+  return { dir: dir.path, writer: new SegmentWriter(dir.path, { maxCaptures, maxBytes }) };
 }
 
 describe('SegmentWriter', () => {
@@ -38,8 +39,12 @@ describe('SegmentWriter', () => {
     for (let i = 10; i < 35; i++) await writer.write([Buffer.from(`{"n":${i}}\n`)], 1);
     await writer.close();
     expect((await readdir(dir)).sort()).toEqual([1, 2, 3, 4].map(segmentFileName));
-    expect(await readFile(join(dir, segmentFileName(1)), 'utf8')).toBe(firstText);
-    expect((await stat(join(dir, segmentFileName(1)))).mtimeMs).toBe(first.mtimeMs);
+    // A full segment gets one seal record (its size) when the next one starts, then is never written again.
+    const sealed = await readFile(join(dir, segmentFileName(1)), 'utf8');
+    expect(sealed.startsWith(firstText)).toBe(true);
+    expect(sealed.slice(firstText.length)).toMatch(new RegExp(`^\\{"t":"z","size":${firstText.length},"k":"[0-9a-f]{8}"\\}\\n$`));
+    const sealedAt = (await stat(join(dir, segmentFileName(1)))).mtimeMs;
+    expect(sealedAt).toBeGreaterThanOrEqual(first.mtimeMs);
     expect((await readFile(join(dir, segmentFileName(4)), 'utf8')).trim().split('\n')).toHaveLength(5);
   });
 
@@ -47,10 +52,76 @@ describe('SegmentWriter', () => {
     const { dir, writer } = await newWriter();
     await writer.write([Buffer.from('{"n":1}\n')], 1);
     await writer.close();
-    const again = new SegmentWriter(dir, { maxCaptures: 1000, maxBytes: 1 << 30 }, 1, 8, 1);
+    const again = new SegmentWriter(dir, { maxCaptures: 1000, maxBytes: 1 << 30 }, { segment: 1, size: 8, captures: 1, sealed: false });
     const { offsets } = await again.write([Buffer.from('{"n":2}\n')], 1);
     await again.close();
     expect(offsets).toEqual([8]);
     expect(await readFile(join(dir, segmentFileName(1)), 'utf8')).toBe('{"n":1}\n{"n":2}\n');
+  });
+});
+
+describe('SegmentWriter write failures', () => {
+  /** Handles whose next datasync or writev fails with `code`, once, when `arm` says so. */
+  function failing(code: string) {
+    const arm = { datasync: false, writev: false };
+    const openFile: OpenFile = async (path, flags, mode) => {
+      const handle = await open(path, flags, mode);
+      const fail = (what: 'datasync' | 'writev') => {
+        arm[what] = false;
+        return Promise.reject(Object.assign(new Error(`${code}: injected`), { code }));
+      };
+      return new Proxy(handle, {
+        get(target, property) {
+          if (property === 'datasync' && arm.datasync) return () => fail('datasync');
+          if (property === 'writev' && arm.writev) return () => fail('writev');
+          const value = Reflect.get(target, property, target) as unknown;
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    };
+    return { arm, openFile };
+  }
+
+  it('a failed fdatasync (EIO) rejects as a write error, and the next write truncates back and goes on', async () => {
+    const dir = await tempDir();
+    dirs.push(dir);
+    const { arm, openFile } = failing('EIO');
+    const writer = new SegmentWriter(dir.path, { maxCaptures: 1000, maxBytes: 1 << 30 }, undefined, openFile);
+    await writer.write([Buffer.from('{"n":1}\n')], 1);
+    arm.datasync = true;
+    await expect(writer.write([Buffer.from('{"n":2}\n')], 1)).rejects.toBeInstanceOf(StoreWriteError);
+    const { offsets } = await writer.write([Buffer.from('{"n":3}\n')], 1);
+    await writer.close();
+    expect(offsets).toEqual([8]);
+    expect(await readFile(join(dir.path, segmentFileName(1)), 'utf8')).toBe('{"n":1}\n{"n":3}\n');
+  });
+
+  it('a full disk (ENOSPC) during a write rejects as disk full, and nothing of it stays', async () => {
+    const dir = await tempDir();
+    dirs.push(dir);
+    const { arm, openFile } = failing('ENOSPC');
+    const writer = new SegmentWriter(dir.path, { maxCaptures: 1000, maxBytes: 1 << 30 }, undefined, openFile);
+    await writer.write([Buffer.from('{"n":1}\n')], 1);
+    arm.writev = true;
+    const error = await writer.write([Buffer.from('{"n":2}\n')], 1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreFullError);
+    expect((error as Error).message).toMatch(/disk is full/);
+    await writer.write([Buffer.from('{"n":3}\n')], 1);
+    await writer.close();
+    expect(await readFile(join(dir.path, segmentFileName(1)), 'utf8')).toBe('{"n":1}\n{"n":3}\n');
+  });
+});
+
+describe('SegmentWriter on a sealed segment', () => {
+  it('starts the next segment for any record, so the seal stays the last record', async () => {
+    const dir = await tempDir();
+    dirs.push(dir);
+    const sealed = Buffer.from('{"n":1}\n{"t":"z"}\n');
+    await writeFile(join(dir.path, segmentFileName(1)), sealed);
+    const writer = new SegmentWriter(dir.path, { maxCaptures: 10, maxBytes: 1 << 30 }, { segment: 1, size: sealed.length, captures: 1, sealed: true });
+    const { segment } = await writer.write([Buffer.from('{"t":"d"}\n')], 0);
+    await writer.close();
+    expect(segment).toBe(2);
+    expect(await readFile(join(dir.path, segmentFileName(1)))).toEqual(sealed);
   });
 });

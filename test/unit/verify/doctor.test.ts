@@ -68,6 +68,21 @@ describe('signature doctor: the secret', () => {
     expectDiagnosis(await github('s3cret-value\n', compact, hubSig('s3cret-value', compact)), 'secret-whitespace', 's3cret-value');
   });
 
+  it.each([
+    ['a trailing newline (echo "$SECRET")', `${SECRET}\n`, 'sender-secret-whitespace', 'sender-newline', 'trailing newline'],
+    ['a Windows line end', `${SECRET}\r\n`, 'sender-secret-whitespace', 'sender-crlf', 'line end'],
+    ['a trailing space', `${SECRET} `, 'sender-secret-whitespace', 'sender-space', 'trailing space'],
+    ['double quotes', `"${SECRET}"`, 'sender-secret-quotes', 'sender-double-quoted', 'double quotes'],
+    ['single quotes', `'${SECRET}'`, 'sender-secret-quotes', 'sender-single-quoted', 'single quotes'],
+    ['its base64 text', Buffer.from(SECRET).toString('base64'), 'sender-secret-encoding', 'sender-base64-text', 'base64 encoding'],
+    ['its hex text', Buffer.from(SECRET).toString('hex'), 'sender-secret-encoding', 'sender-hex-text', 'hex encoding'],
+  ])('names a sender that signed with the secret plus %s, the configured secret being right', async (_what, senderKey, cause, reading, words) => {
+    const verdict = await github(SECRET, compact, hubSig(senderKey, compact));
+    expectDiagnosis(verdict, cause, SECRET, { senderKey: reading });
+    expect(verdict.hint).toContain('the configured secret is right');
+    expect(verdict.hint).toContain(words);
+  });
+
   it('falls back to "another secret", with fingerprints only', async () => {
     const verdict = await github('the-real-secret', compact, hubSig('something-else', compact));
     expectDiagnosis(verdict, 'unknown', 'the-real-secret');

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { CaptureView } from '../../../shared/capture';
 import { bodyBytes } from '../../../web/src/features/capture-detail/utils/body-bytes';
-import { curlCommand } from '../../../web/src/features/capture-detail/utils/curl';
 import { hexDump } from '../../../web/src/features/capture-detail/utils/hex-dump';
 import { existingPrefix, parseIssuePath, placeIssues } from '../../../web/src/features/capture-detail/utils/json-path';
 import { shellQuote } from '../../../web/src/lib/shell-quote';
-import { summary } from './fixtures';
 
 describe('hexDump', () => {
   it('prints offset, two groups of eight bytes and printable ASCII', () => {
@@ -51,30 +48,10 @@ describe('issue paths', () => {
   });
 });
 
-describe('copy as curl', () => {
-  const capture = (body: CaptureView['body'], headers: Array<[string, string]> = []): CaptureView => ({
-    ...summary(1, { endpointId: 'ep1', path: '/hook', query: 'a=1&b=it%27s' }),
-    headers, queryParams: [], body, view: { kind: 'text' }, replays: [],
-  });
-
+describe('shell quoting (the first-run curl line)', () => {
   it('quotes for a POSIX shell', () => {
     expect(shellQuote('plain-word')).toBe('plain-word');
     expect(shellQuote("it's $(rm -rf) `x`")).toBe(`'it'\\''s $(rm -rf) \`x\`'`);
-  });
-
-  it('keeps method, URL, headers in order (minus hop-by-hop) and the exact text body', () => {
-    const cmd = curlCommand(capture({ encoding: 'utf8', data: `{"q":"it's"}` }, [['Host', 'x'], ['X-Sig', 'sha256=ab'], ['Content-Length', '12'], ['content-type', 'application/json']]), 'http://h:1');
-    expect(cmd).toBe([
-      "curl -X POST 'http://h:1/h/ep1/hook?a=1&b=it%27s'",
-      "-H 'X-Sig: sha256=ab'",
-      "-H 'content-type: application/json'",
-      `--data-binary '{"q":"it'\\''s"}'`,
-    ].join(' \\\n  '));
-  });
-
-  it('pipes binary bodies through base64 -d so the bytes stay exact', () => {
-    const data = Buffer.from([0, 255, 10]).toString('base64');
-    expect(curlCommand(capture({ encoding: 'base64', data }), 'http://h')).toMatch(/^printf %s AP8K \| base64 -d \| curl -X POST .* --data-binary @-$/s);
   });
 });
 

@@ -6,6 +6,7 @@ import { CaptureDetail } from '../features/capture-detail/components/capture-det
 import { EndpointHeader } from '../features/endpoints/components/endpoint-header';
 import type { SettingsTab } from '../features/endpoint-settings/components/settings-dialog';
 import { BulkReplayButton, BulkReplayStatus, useBulkReplay } from '../features/replay/components/bulk-replay';
+import { TransferMenu } from '../features/transfer/components/transfer-menu';
 import { ReplayButton } from '../features/replay/components/replay-button';
 import { ReplayHistory } from '../features/replay/components/replay-history';
 import { RequestsPane } from '../features/requests/components/requests-pane';
@@ -103,7 +104,7 @@ export function Workspace({ endpoint, store, status, onOpenSettings, onToggleNav
               onTogglePause={() => setPausedAt(pausedAt === null ? (store.get(endpoint.id).items[0]?.id ?? '') : null)}
               selectedId={selection.id} onSelect={pick} following={!selection.pinned}
               onFollow={() => setSelection({ id: newest, pinned: false })} onSendTestEvent={() => onOpenSettings('test')} searchRef={searchRef}
-              summaryExtra={<BulkReplayButton endpointId={endpoint.id} items={visible} state={bulk} />} banner={<BulkReplayStatus state={bulk} />} />
+              summaryExtra={<><BulkReplayButton endpointId={endpoint.id} items={visible} state={bulk} /><TransferMenu endpointId={endpoint.id} /></>} banner={<BulkReplayStatus state={bulk} />} />
           </ErrorBoundary>
         </section>
         <section ref={detailRef} className="pane detail-pane" aria-label="Request detail">

@@ -47,6 +47,43 @@ export class ApiClient {
     return (await this.send(path, {})).blob();
   }
 
+  /** A download: `onStart` sees the response headers first (export counts and ids), then the bytes arrive. */
+  async download(path: string, onStart?: (headers: Headers) => void): Promise<Blob> {
+    const response = await this.send(path, {});
+    onStart?.(response.headers);
+    return response.blob();
+  }
+
+  /** Raw bytes POSTed with upload progress (fetch reports none); resolves to the parsed JSON answer. */
+  upload<S extends z.ZodType>(schema: S, path: string, body: Blob, headers: Record<string, string>, onProgress: (sent: number, total: number) => void): Promise<z.infer<S>> {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', this.base + path);
+      xhr.setRequestHeader('authorization', `Bearer ${this.token}`);
+      for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+      xhr.upload.onprogress = (event) => onProgress(event.loaded, event.total);
+      xhr.onerror = () => reject(new ApiRequestError(0, 'cannot reach the Hookscope server'));
+      xhr.onload = () => {
+        let raw: unknown = null;
+        try {
+          raw = JSON.parse(xhr.responseText);
+        } catch {
+          // handled below
+        }
+        if (xhr.status === 401) this.onUnauthorized();
+        if (xhr.status >= 200 && xhr.status < 300) {
+          const parsed = schema.safeParse(raw);
+          if (parsed.success) resolve(parsed.data);
+          else reject(new ApiRequestError(xhr.status, `unexpected answer from ${path}`));
+          return;
+        }
+        const error = apiErrorSchema.safeParse(raw);
+        reject(new ApiRequestError(xhr.status, error.success ? error.data.error : `POST ${path} failed with HTTP ${xhr.status}`, error.success ? error.data.details : undefined));
+      };
+      xhr.send(body);
+    });
+  }
+
   private async send(path: string, { method = 'GET', json, signal }: RequestOptions): Promise<Response> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
     if (json !== undefined) headers['content-type'] = 'application/json';

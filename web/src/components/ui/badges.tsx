@@ -8,6 +8,7 @@ export function MethodLabel({ method }: { method: string }) {
 }
 
 export function StatusCode({ status }: { status: number }) {
+  if (status === 0) return <span className="status--0" title="No answer: a response rule dropped or held the connection">no answer</span>;
   return <span className={`status--${String(status)[0]}`}>{status}</span>;
 }
 
@@ -34,7 +35,7 @@ export function SchemaBadge({ verdict, always = false }: { verdict: SchemaVerdic
 
 export function EventTypeBadge({ eventType }: { eventType: string | undefined }) {
   if (!eventType) return null;
-  return <span className="badge badge--violet" title="Event type">{eventType}</span>;
+  return <span className="badge badge--violet badge--event" title={`Event type: ${eventType}`}>{eventType}</span>;
 }
 
 export function DuplicateBadge({ capture }: { capture: CaptureSummary }) {

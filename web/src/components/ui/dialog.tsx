@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { CloseIcon } from './icons';
 
 interface Props {
@@ -6,11 +6,19 @@ interface Props {
   onClose: () => void;
   children: ReactNode;
   footer?: ReactNode;
+  /** `small`: a short confirmation; `tall`: one fixed height whatever its content (tabbed dialogs). */
+  size?: 'normal' | 'small' | 'tall';
+  /** Same as size="small". */
   small?: boolean;
 }
 
-/** A modal: Escape or a click on the backdrop closes it; focus moves into it on open. */
-export function Dialog({ title, onClose, children, footer, small }: Props) {
+/**
+ * A modal: Escape or a click on the backdrop closes it; focus moves into it on open. On a phone it
+ * is a full-screen sheet (a small one sits at the bottom): the body scrolls, the footer's actions
+ * stay on screen.
+ */
+export function Dialog({ title, onClose, children, footer, small, size = small ? 'small' : 'normal' }: Props) {
+  const titleId = useId();
   const ref = useRef<HTMLDivElement>(null);
   const close = useRef(onClose);
   close.current = onClose;
@@ -32,9 +40,9 @@ export function Dialog({ title, onClose, children, footer, small }: Props) {
   }, []);
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div ref={ref} className={`dialog ${small ? 'dialog--small' : ''}`} role="dialog" aria-modal="true" aria-label={title} tabIndex={-1}>
+      <div ref={ref} className={`dialog dialog--${size}`} role="dialog" aria-modal="true" aria-labelledby={titleId} tabIndex={-1}>
         <div className="dialog__head">
-          <h2>{title}</h2>
+          <h2 id={titleId}>{title}</h2>
           <button type="button" className="btn btn--icon btn--ghost dialog__close" aria-label="Close" onClick={onClose}><CloseIcon /></button>
         </div>
         {children}

@@ -9,7 +9,7 @@ interface Props {
   notice?: string | null;
 }
 
-/** Asks for the admin token the server printed at start-up and checks it before keeping it. */
+/** Asks for the admin token (kept in the data folder, or set by HOOKSCOPE_TOKEN) and checks it before keeping it. */
 export function LoginScreen({ onLogin, notice }: Props) {
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -31,7 +31,7 @@ export function LoginScreen({ onLogin, notice }: Props) {
     <main className="center-screen">
       <div className="login-card">
         <h1><LogoIcon size={22} className="brand__logo" /> Hookscope</h1>
-        <p>Paste the admin token. Hookscope prints it at start-up, with a link that signs you in directly: <code>Inspector: http://…/#token=…</code></p>
+        <p>Paste the admin token. Started in a terminal, Hookscope also prints a link that signs you in directly: <code>Inspector: http://…/#token=…</code></p>
         {notice && !error && <p className="notice" role="status">{notice}</p>}
         <form onSubmit={submit}>
           <label className="visually-hidden" htmlFor="token">Admin token</label>

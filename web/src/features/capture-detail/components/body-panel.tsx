@@ -7,40 +7,51 @@ import { HexView, RawText } from './hex-view';
 import { JsonTree } from './json-tree';
 import { PairsTable } from './pairs-table';
 
-type Mode = 'parsed' | 'raw' | 'hex';
+type Mode = 'parsed' | 'text' | 'hex';
 
 interface Props {
   capture: CaptureView;
   /** Schema issue path to reveal in the JSON tree. */
   focusIssue: string | null;
+  /** Why the body is not there (refused before it was kept), or null. */
+  notKept: string | null;
 }
 
 const PARSED_LABEL: Partial<Record<CaptureView['view']['kind'], string>> = { json: 'Tree', form: 'Fields', multipart: 'Parts' };
 
-/** The body as a JSON tree, form fields or multipart parts; raw text; or a hex dump. */
-export function BodyPanel({ capture, focusIssue }: Props) {
-  const { view, body } = capture;
+/**
+ * The body as a JSON tree, form fields or multipart parts; as text; or as a hex dump of the bytes.
+ * A gzip/deflate/br body is labelled and shown decoded, with its bytes as sent under "Raw (encoded)".
+ */
+export function BodyPanel({ capture, focusIssue, notKept }: Props) {
+  const { view, body, decoded } = capture;
   const parsedLabel = PARSED_LABEL[view.kind];
-  const isText = body.encoding === 'utf8';
+  const text = decoded ? decoded.text : body.encoding === 'utf8' ? body.data : null;
   const options = [
     ...(parsedLabel ? [{ value: 'parsed' as const, label: parsedLabel }] : []),
-    ...(isText ? [{ value: 'raw' as const, label: 'Raw' }] : []),
-    { value: 'hex' as const, label: 'Hex' },
+    ...(text !== null ? [{ value: 'text' as const, label: decoded ? 'Text (decoded)' : 'Raw' }] : []),
+    { value: 'hex' as const, label: decoded ? 'Raw (encoded)' : 'Hex' },
   ];
-  const [chosen, setMode] = useState<Mode>(parsedLabel ? 'parsed' : isText ? 'raw' : 'hex');
+  const [chosen, setMode] = useState<Mode>(parsedLabel ? 'parsed' : text !== null ? 'text' : 'hex');
   const mode = focusIssue && parsedLabel ? 'parsed' : options.some((o) => o.value === chosen) ? chosen : (options[0] as { value: Mode }).value;
   const bytes = useMemo(() => bodyBytes(body), [body]);
 
-  if (view.kind === 'empty') return <p className="muted">No body.</p>;
+  if (notKept) return <div className="notice notice--error" role="note" data-testid="body-not-kept"><strong>The body was not kept.</strong> {notKept}</div>;
+  if (view.kind === 'empty') return <p className="muted">No body: the request was sent without one.</p>;
   return (
     <>
       <div className="panel-bar">
         <Segmented label="Body view" options={options} value={mode} onChange={setMode} />
-        <span className="muted">{formatBytes(capture.size)}{capture.contentType ? ` · ${capture.contentType}` : ''}</span>
+        {decoded && <span className="badge badge--blue" title={`Content-Encoding: ${decoded.encoding}`}>{decoded.encoding}</span>}
+        <span className="muted" data-testid="body-size">
+          {decoded ? `${formatBytes(capture.size)} as sent${decoded.text !== null || decoded.size > 0 ? ` → ${formatBytes(decoded.size)} decoded` : ''}` : formatBytes(capture.size)}
+          {capture.contentType ? ` · ${capture.contentType}` : ''}
+        </span>
         {view.kind === 'binary' && <span className="badge badge--amber">{view.note ?? 'binary'}</span>}
       </div>
+      {decoded?.error && <div className="notice notice--error" style={{ marginBottom: 8 }}>Cannot decode the {decoded.encoding} body: {decoded.error}. The bytes as sent are under Raw (encoded).</div>}
       {mode === 'hex' && <HexView bytes={bytes} />}
-      {mode === 'raw' && <RawText text={body.data} />}
+      {mode === 'text' && text !== null && <RawText text={text} />}
       {mode === 'parsed' && view.kind === 'json' && <JsonTree value={view.value} issues={capture.verdicts.schema.issues} focus={focusIssue} />}
       {mode === 'parsed' && view.kind === 'form' && <PairsTable pairs={view.fields} label="Form fields" empty="No fields." />}
       {mode === 'parsed' && view.kind === 'multipart' && (

@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import type { CaptureView } from '../../../../../shared/capture';
+import { bodyNotKept, type CaptureView } from '../../../../../shared/capture';
 import {
   DuplicateBadge, EventTypeBadge, MethodLabel, RejectedBadge, SchemaBadge, SignatureBadge,
 } from '../../../components/ui/badges';
@@ -9,11 +9,12 @@ import { BackIcon, DownloadIcon, TrashIcon } from '../../../components/ui/icons'
 import { Tabs } from '../../../components/ui/tabs';
 import { useNotify } from '../../../components/ui/toasts';
 import { errorMessage, useApi } from '../../../lib/api-client';
-import { displayPath } from '../../../lib/format';
+import { displayPath, formatBytes } from '../../../lib/format';
 import { deleteCapture, downloadBody } from '../api/capture-api';
 import { useCapture } from '../hooks/use-capture';
-import { curlCommand } from '../utils/curl';
 import { BodyPanel } from './body-panel';
+import { CurlButton } from './curl-button';
+import { DeliveryTimeline } from './delivery-timeline';
 import { Overview } from './overview';
 import { PairsTable, pairsText } from './pairs-table';
 import { VerificationPanel } from './verification-panel';
@@ -56,6 +57,9 @@ function Loaded({ capture, onDeleted, onBack, slots }: { capture: CaptureView; o
   const [focusIssue, setFocusIssue] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const path = displayPath(capture.path, capture.query);
+  const notKept = bodyNotKept(capture, capture.body.data.length)
+    ? `Ingest refused this ${formatBytes(capture.size)} delivery before keeping its body (${capture.reply.rejected ?? 'rejected'}), so there is nothing to show, download, replay or copy as curl.`
+    : null;
   const { signature, schema } = capture.verdicts;
   const flagged = signature.status === 'invalid' || signature.status === 'missing' || signature.status === 'expired' || schema.status === 'invalid';
 
@@ -71,12 +75,13 @@ function Loaded({ capture, onDeleted, onBack, slots }: { capture: CaptureView; o
   const download = () => downloadBody(api, capture).catch((error: unknown) => notify(`Download failed: ${errorMessage(error)}`, { error: true }));
 
   return (
-    <>
+    <div className="detail" data-detail-id={capture.id}>
       <div className="detail-header">
         <div className="detail-title">
           <button type="button" className="btn btn--icon btn--ghost back-button" aria-label="Back to requests" onClick={onBack}><BackIcon /></button>
-          <MethodLabel method={capture.method} />
-          <code title={path} data-testid="detail-path">{path}</code>
+          <h2 className="detail-title__heading">
+            <MethodLabel method={capture.method} /> <code title={path} data-testid="detail-path">{path}</code>
+          </h2>
           <span className="spacer" />
           <span className="muted mono" title="Capture id">{capture.id}</span>
         </div>
@@ -84,15 +89,17 @@ function Loaded({ capture, onDeleted, onBack, slots }: { capture: CaptureView; o
           <RejectedBadge capture={capture} />
           <SignatureBadge verdict={signature} />
           <SchemaBadge verdict={schema} />
-          <EventTypeBadge eventType={schema.eventType} />
+          <EventTypeBadge eventType={capture.eventType ?? schema.eventType} />
           <DuplicateBadge capture={capture} />
           <span className="spacer" />
           {slots.renderActions?.(capture)}
-          <CopyButton label="Copy as curl" title="Copy as curl" text={() => curlCommand(capture, window.location.origin)} />
-          <button type="button" className="btn btn--small" onClick={() => void download()} disabled={capture.size === 0}><DownloadIcon /> Body</button>
+          <CurlButton capture={capture} unavailable={notKept} />
+          <button type="button" className="btn btn--small" onClick={() => void download()} disabled={capture.size === 0 || notKept !== null}
+            title={notKept ?? 'Download the body bytes exactly as received'}><DownloadIcon /> Body</button>
           <button type="button" className="btn btn--small btn--danger" onClick={() => setConfirmDelete(true)}><TrashIcon /> Delete</button>
         </div>
         <Overview capture={capture} />
+        <DeliveryTimeline capture={capture} />
         <Tabs label="Request sections" active={tab} onChange={setTab} tabs={[
           { key: 'body', label: 'Body' },
           { key: 'headers', label: 'Headers', count: capture.headers.length },
@@ -102,7 +109,7 @@ function Loaded({ capture, onDeleted, onBack, slots }: { capture: CaptureView; o
         ]} />
       </div>
       <div className="tab-panel" role="tabpanel">
-        {tab === 'body' && <BodyPanel capture={capture} focusIssue={focusIssue} />}
+        {tab === 'body' && <BodyPanel capture={capture} focusIssue={focusIssue} notKept={notKept} />}
         {tab === 'headers' && (
           <>
             <div className="panel-bar">
@@ -125,6 +132,6 @@ function Loaded({ capture, onDeleted, onBack, slots }: { capture: CaptureView; o
         <ConfirmDialog title="Delete this request?" confirmLabel="Delete" onCancel={() => setConfirmDelete(false)} onConfirm={() => void remove()}
           message={<p>The capture and its replay history will be deleted from the server.</p>} />
       )}
-    </>
+    </div>
   );
 }

@@ -10,7 +10,7 @@ export function HexView({ bytes }: { bytes: Uint8Array }) {
   if (bytes.length === 0) return <p className="muted">Empty body.</p>;
   return (
     <>
-      <pre className="code-block hex" data-testid="hex-view">{text}</pre>
+      <pre className="code-block hex" data-testid="hex-view" tabIndex={0} aria-label="Hex dump of the body">{text}</pre>
       {bytes.length > shown && (
         <button type="button" className="btn btn--small" style={{ marginTop: 8 }} onClick={() => setShown(shown + PAGE * 4)}>
           Show more ({(bytes.length - shown).toLocaleString()} bytes left)

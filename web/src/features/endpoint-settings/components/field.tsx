@@ -1,13 +1,21 @@
-import type { ReactNode } from 'react';
+import { cloneElement, isValidElement, useId, type ReactElement, type ReactNode } from 'react';
 
-/** A labelled form control with an optional hint under it. */
-export function Field({ label, hint, children }: { label: string; hint?: ReactNode; children: ReactNode }) {
+type Control = ReactElement<{ id?: string; 'aria-describedby'?: string }>;
+
+/**
+ * A labelled form control with an optional hint under it: the label names the control (for=id)
+ * and the hint describes it (aria-describedby), so a screen reader says both, each once.
+ */
+export function Field({ label, hint, children }: { label: string; hint?: ReactNode; children: Control }) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const control = isValidElement(children) ? cloneElement(children, { id, 'aria-describedby': hint ? hintId : undefined }) : children;
   return (
-    <label className="field">
-      <span>{label}</span>
-      {children}
-      {hint && <small>{hint}</small>}
-    </label>
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {control}
+      {hint && <small id={hintId}>{hint}</small>}
+    </div>
   );
 }
 

@@ -3,7 +3,7 @@ import { PlusIcon, TrashIcon } from '../../../components/ui/icons';
 import type { Draft } from '../utils/draft';
 import { Field, type Patch } from './field';
 
-/** What ingest answers (status, headers, body, delay) and how many captures are kept. */
+/** What ingest answers: status, headers, body, delay. */
 export function ResponseForm({ draft, patch }: { draft: Draft; patch: Patch<Draft> }) {
   const setHeader = (index: number, pair: [string, string]) => patch({ headers: draft.headers.map((h, i) => (i === index ? pair : h)) });
   return (
@@ -14,9 +14,6 @@ export function ResponseForm({ draft, patch }: { draft: Draft; patch: Patch<Draf
         </Field>
         <Field label="Delay (ms)" hint={`Up to ${MAX_RESPONSE_DELAY_MS.toLocaleString()} ms: test your sender's timeouts.`}>
           <input className="input" type="number" min={0} max={MAX_RESPONSE_DELAY_MS} value={draft.delayMs} onChange={(e) => patch({ delayMs: e.target.value })} />
-        </Field>
-        <Field label="Keep the newest" hint="Older captures are evicted.">
-          <input className="input" type="number" min={1} max={1_000_000} value={draft.maxCaptures} aria-label="Retention (captures)" onChange={(e) => patch({ maxCaptures: e.target.value })} />
         </Field>
       </div>
       <fieldset className="fieldset">

@@ -5,14 +5,10 @@ import { Tabs } from '../../../components/ui/tabs';
 import { useNotify } from '../../../components/ui/toasts';
 import { errorMessage, useApi } from '../../../lib/api-client';
 import { updateEndpoint } from '../api/settings-api';
-import { storedSecret, toDraft, toUpdate, type Draft } from '../utils/draft';
-import { ForwardForm } from './forward-form';
-import { ResponseForm } from './response-form';
-import { SchemaForm } from './schema-form';
-import { TestEventForm } from './test-event-form';
-import { VerifyForm } from './verify-form';
+import { toDraft, toUpdate, type Draft } from '../utils/draft';
+import { SETTINGS_TABS, type SettingsTab } from './settings-tabs';
 
-export type SettingsTab = 'response' | 'verify' | 'schema' | 'forward' | 'test';
+export type { SettingsTab } from './settings-tabs';
 
 interface Props {
   endpoint: EndpointView;
@@ -21,7 +17,10 @@ interface Props {
   onSaved: (endpoint: EndpointView) => void;
 }
 
-/** Endpoint settings: response and retention, verification, schema, test event. */
+/**
+ * Endpoint settings, one tab per concern (SETTINGS_TABS). The dialog keeps one size whatever the
+ * tab; on a phone it is a full-screen sheet whose body scrolls under a footer that stays in reach.
+ */
 export function SettingsDialog({ endpoint, initialTab = 'response', onClose, onSaved }: Props) {
   const api = useApi();
   const notify = useNotify();
@@ -30,6 +29,7 @@ export function SettingsDialog({ endpoint, initialTab = 'response', onClose, onS
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const patch = (p: Partial<Draft>) => setDraft((d) => ({ ...d, ...p }));
+  const current = SETTINGS_TABS.find((t) => t.key === tab) ?? (SETTINGS_TABS[0] as (typeof SETTINGS_TABS)[number]);
 
   const save = async () => {
     setError(null);
@@ -47,25 +47,17 @@ export function SettingsDialog({ endpoint, initialTab = 'response', onClose, onS
     }
   };
 
+  const footer = current.edits ? <>
+    {error && <span className="error-text" role="alert" style={{ flex: 1 }}>{error}</span>}
+    <button type="button" className="btn" onClick={onClose}>Cancel</button>
+    <button type="button" className="btn btn--primary" disabled={saving} onClick={() => void save()}>{saving ? 'Saving…' : 'Save'}</button>
+  </> : <button type="button" className="btn" onClick={onClose}>Close</button>;
+
   return (
-    <Dialog title={`Settings · ${endpoint.name}`} onClose={onClose} footer={tab === 'test' ? <button type="button" className="btn" onClick={onClose}>Close</button> : <>
-      {error && <span className="error-text" role="alert" style={{ flex: 1 }}>{error}</span>}
-      <button type="button" className="btn" onClick={onClose}>Cancel</button>
-      <button type="button" className="btn btn--primary" disabled={saving} onClick={() => void save()}>{saving ? 'Saving…' : 'Save'}</button>
-    </>}>
-      <Tabs label="Settings sections" active={tab} onChange={setTab} tabs={[
-        { key: 'response', label: 'Response' },
-        { key: 'verify', label: 'Verification' },
-        { key: 'schema', label: 'Schema' },
-        { key: 'forward', label: 'Forward' },
-        { key: 'test', label: 'Test event' },
-      ]} />
-      <div className="dialog__body">
-        {tab === 'response' && <ResponseForm draft={draft} patch={patch} />}
-        {tab === 'verify' && <VerifyForm draft={draft} patch={patch} storedSecret={storedSecret(endpoint, draft.scheme)} />}
-        {tab === 'schema' && <SchemaForm draft={draft} patch={patch} />}
-        {tab === 'forward' && <ForwardForm draft={draft} patch={patch} />}
-        {tab === 'test' && <TestEventForm endpointId={endpoint.id} />}
+    <Dialog title={`Settings · ${endpoint.name}`} onClose={onClose} size="tall" footer={footer}>
+      <Tabs label="Settings sections" active={current.key} onChange={setTab} tabs={SETTINGS_TABS.map(({ key, label, count }) => ({ key, label, ...(count && count(draft) > 0 && { count: count(draft) }) }))} />
+      <div className="dialog__body" role="tabpanel" aria-label={current.label}>
+        {current.render({ endpoint, draft, patch })}
       </div>
     </Dialog>
   );

@@ -106,13 +106,19 @@ export function VerifyForm({ draft, patch, storedSecret }: Props) {
       {draft.scheme === 'headerToken' && (
         <Field label="Header name"><input className="input mono" value={draft.tokenHeader} placeholder="X-Webhook-Token" onChange={(e) => patch({ tokenHeader: e.target.value })} /></Field>
       )}
-      {draft.scheme !== 'none' && needsSecret && (
-        <Field label={draft.scheme === 'headerToken' ? 'Expected value' : 'Secret'}
+      {draft.scheme !== 'none' && needsSecret && (draft.scheme === 'headerToken' ? (
+        <Field label="Expected value"
+          hint={storedSecret ? <>Stored: <code>{storedSecret}</code> (fingerprint). Leave empty to keep it; the value is never shown again.</> : 'The exact value the platform sends in that header. Write-only: once saved, only a fingerprint is shown.'}>
+          <input className="input mono" type="password" autoComplete="new-password" value={draft.secret}
+            placeholder={storedSecret ? 'Leave empty to keep the stored value' : 'The value the header must carry'} onChange={(e) => patch({ secret: e.target.value })} />
+        </Field>
+      ) : (
+        <Field label="Secret"
           hint={storedSecret ? <>Stored: <code>{storedSecret}</code> (fingerprint). Leave empty to keep it; secrets are never shown again.</> : 'Write-only: once saved, only a fingerprint is shown.'}>
-          <input className="input mono" type="password" autoComplete="new-password" value={draft.secret} aria-label="Secret"
+          <input className="input mono" type="password" autoComplete="new-password" value={draft.secret}
             placeholder={storedSecret ? 'Leave empty to keep the stored secret' : 'Paste the signing secret'} onChange={(e) => patch({ secret: e.target.value })} />
         </Field>
-      )}
+      ))}
     </div>
   );
 }

@@ -1,4 +1,6 @@
+import type { AlertRule } from '../../../../../shared/alerts';
 import type { EndpointView, UpdateEndpoint } from '../../../../../shared/endpoint';
+import type { ResponseRule } from '../../../../../shared/rules';
 import type { CatalogName } from '../../../../../shared/schema-config';
 import { SECRET_MASK_PREFIX, type HmacConfig, type HmacPreset, type JwtConfig, type VerifyConfig } from '../../../../../shared/verify-config';
 
@@ -41,6 +43,9 @@ export interface Draft {
   forwardTimeoutMs: string;
   forwardMaxAttempts: string;
   forwardAppendPath: boolean;
+  /** Response rules and alerts, edited as the objects they are (the server validates them on save). */
+  rules: ResponseRule[];
+  alerts: AlertRule[];
 }
 
 export function isMask(value: string | undefined): boolean {
@@ -94,6 +99,8 @@ export function toDraft(endpoint: EndpointView): Draft {
     forwardTimeoutMs: endpoint.forward?.timeoutMs === undefined ? '' : String(endpoint.forward.timeoutMs),
     forwardMaxAttempts: endpoint.forward?.maxAttempts === undefined ? '' : String(endpoint.forward.maxAttempts),
     forwardAppendPath: endpoint.forward?.appendPath ?? true,
+    rules: endpoint.rules ?? [],
+    alerts: endpoint.alerts ?? [],
   };
 }
 
@@ -202,5 +209,7 @@ export function toUpdate(draft: Draft, endpoint: EndpointView): UpdateEndpoint {
       ...(draft.forwardMode === 'proxy' && optionalInt(draft.forwardTimeoutMs) !== undefined && { timeoutMs: optionalInt(draft.forwardTimeoutMs) }),
       ...(draft.forwardMode === 'async' && optionalInt(draft.forwardMaxAttempts) !== undefined && { maxAttempts: optionalInt(draft.forwardMaxAttempts) }),
     } : null,
+    rules: draft.rules,
+    alerts: draft.alerts,
   };
 }

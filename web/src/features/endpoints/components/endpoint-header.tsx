@@ -20,8 +20,8 @@ export function EndpointHeader({ endpoint, ingestUrl, onOpenSettings, onToggleNa
       <button type="button" className="btn btn--icon btn--ghost nav-toggle" aria-label="Show endpoints" onClick={onToggleNav}><MenuIcon /></button>
       <h1 className="topbar__title" title={endpoint.name}>{endpoint.name}</h1>
       <div className="ingest-url" title="Send webhooks to this URL (any method, any sub-path)">
-        <span className="badge">URL</span>
-        <code aria-label="Ingest URL">{ingestUrl}</code>
+        <span className="badge" aria-hidden="true">URL</span>
+        <input className="ingest-url__value mono" readOnly value={ingestUrl} aria-label="Ingest URL" style={{ width: `${ingestUrl.length + 1}ch` }} onFocus={(e) => e.currentTarget.select()} />
         <CopyButton text={ingestUrl} title="Copy ingest URL" />
       </div>
       <span className="spacer" />

@@ -17,8 +17,8 @@ export function EndpointRow({ endpoint, count, selected, unseen, onSelect, onRen
     <div className="endpoint-row">
       <button type="button" className="endpoint-item" aria-current={selected} onClick={onSelect} onDoubleClick={onRename} title={endpoint.ingestPath}>
         <span className="endpoint-item__name">{endpoint.name}</span>
-        {unseen && <span className="endpoint-item__dot" aria-label="new requests" />}
-        <span className="endpoint-item__count" aria-label={`${count} requests`}>{count.toLocaleString()}</span>
+        {unseen && <><span className="endpoint-item__dot" aria-hidden="true" /><span className="visually-hidden">, new requests</span></>}
+        <span className="endpoint-item__count">{count.toLocaleString()}<span className="visually-hidden"> requests</span></span>
       </button>
       <span className="endpoint-actions">
         <button type="button" className="btn btn--small btn--icon btn--ghost" aria-label={`Rename ${endpoint.name}`} title="Rename" onClick={onRename}><PencilIcon /></button>

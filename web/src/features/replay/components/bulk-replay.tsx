@@ -40,7 +40,7 @@ export function BulkReplayButton({ endpointId, items, state }: Props) {
   const api = useApi();
   const [dialog, setDialog] = useState(false);
   const { job, setJob } = state;
-  const [url, setUrl] = useState(() => rememberedTarget(endpointId));
+  const [url, setUrl] = useState('');
   const [concurrency, setConcurrency] = useState('1');
   const [appendPath, setAppendPath] = useState(false);
   const [resign, setResign] = useState(false);
@@ -65,7 +65,12 @@ export function BulkReplayButton({ endpointId, items, state }: Props) {
 
   return (
     <>
-      <button type="button" className="btn btn--small" disabled={count === 0 || running} onClick={() => setDialog(true)} title="Replay every request of the (filtered) list">
+      <button type="button" className="btn btn--small" disabled={count === 0 || running} title="Replay every request of the (filtered) list"
+        onClick={() => {
+          setUrl(rememberedTarget(endpointId)); // the URL last used for this endpoint, by a single replay too
+          setError(null);
+          setDialog(true);
+        }}>
         <SendIcon /> Replay {count.toLocaleString()}
       </button>
       {dialog && (
@@ -76,7 +81,8 @@ export function BulkReplayButton({ endpointId, items, state }: Props) {
         </>}>
           <div className="dialog__body form">
             <p className="muted" style={{ margin: 0 }}>The requests the list shows now, oldest first{items.length > MAX_BULK_ITEMS ? ` (the newest ${MAX_BULK_ITEMS.toLocaleString()})` : ''}.</p>
-            <label className="field"><span>Target URL</span><input className="input mono" value={url} onChange={(e) => setUrl(e.target.value)} /></label>
+            <label className="field"><span>Target URL</span><input className="input mono" value={url} onChange={(e) => setUrl(e.target.value)} />
+              <small>Remembered for this endpoint (the last single or bulk replay).</small></label>
             <label className="field"><span>Concurrency</span>
               <input className="input" type="number" min={1} max={32} value={concurrency} onChange={(e) => setConcurrency(e.target.value)} />
               <small>1 sends strictly in order, each after the previous answered.</small>

@@ -37,7 +37,7 @@ export function ReplayHistory({ capture }: { capture: CaptureView }) {
   return (
     <div data-testid="replay-history">
       <div className="panel-bar">
-        <span className="muted">{attempts.length === 0 ? 'Not replayed yet.' : `${attempts.length} attempt${attempts.length === 1 ? '' : 's'}. Tick two to compare their responses.`}</span>
+        <span className="muted">{attempts.length === 0 ? 'Not replayed yet.' : `${attempts.length} attempt${attempts.length === 1 ? '' : 's'}. Tick two to compare what they sent and what came back.`}</span>
         <span className="spacer" />
         <button type="button" className="btn btn--small" onClick={() => setReplaying(true)}><SendIcon /> Replay…</button>
       </div>

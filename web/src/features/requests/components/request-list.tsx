@@ -1,9 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type ReactNode } from 'react';
 import type { CaptureSummary } from '../../../../../shared/capture';
-import { RequestRow } from './request-row';
+import { RequestRow, ROW_HEIGHT } from './request-row';
 
-const ROW_HEIGHT = 52; // px, matches .row in list.css
 const FOOTER_HEIGHT = 32; // px
 
 interface Props {

@@ -1,4 +1,4 @@
--- Hookscope schema, version 3: what the query language (shared/query.ts) needs as indexed
+-- Hookscope schema, version 4: what the query language (shared/query.ts) needs as indexed
 -- columns, and checksums that let every read prove a capture intact.
 --
 -- The columns are derived from the capture in Node (server/store/postgres/search-columns.ts:

@@ -1,0 +1,165 @@
+import type { ReplayAttempt } from '../../shared/capture';
+import type { CompactIndex } from './record-format';
+import { EntryList } from './entry-list';
+
+/**
+ * What memory holds of one retained capture (about 250 bytes of heap with its map entries):
+ * where it is on disk and the fields field-queries decide on. Strings that repeat (methods,
+ * event types, peers, paths) are interned; numbers are kept small enough to stay unboxed
+ * (receivedAt as seconds from 2017 plus its milliseconds packed with the verdicts and flags).
+ * Summaries are read from disk when a page is served.
+ */
+export interface Entry {
+  id: string;
+  segment: number;
+  offset: number; // bytes: its metadata record
+  metaLength: number; // bytes, newline excluded
+  length: number; // bytes from the metadata record to the end of the body
+  /** receivedAt: whole seconds since AT_BASE_SEC (ms in `marks`), or NaN when it needs `exactAt`. */
+  atSec: number;
+  method: string;
+  status: number;
+  /** ms of receivedAt (10 bits) | signature status << 10 (3 bits) | schema status << 13 (3 bits) | flags << 16. */
+  marks: number;
+  eventType: string | null;
+  deliveryId: string | null;
+  path: string;
+  peer: string;
+}
+
+const AT_BASE_SEC = 1_500_000_000; // 2017-07-14: seconds since then fit a small integer until 2085
+const SIGNATURES = ['valid', 'invalid', 'missing', 'expired', 'skipped'];
+const SCHEMAS = ['valid', 'invalid', 'unknown', 'skipped'];
+/** receivedAt values that do not pack (fractional, far past or future): rare, kept aside. */
+const exactAt = new WeakMap<Entry, number>();
+
+export function receivedAtOf(entry: Entry): number {
+  return Number.isNaN(entry.atSec) ? (exactAt.get(entry) as number) : (entry.atSec + AT_BASE_SEC) * 1000 + (entry.marks & 1023);
+}
+export function signatureOf(entry: Entry): string {
+  return SIGNATURES[(entry.marks >> 10) & 7] ?? '';
+}
+export function schemaOf(entry: Entry): string {
+  return SCHEMAS[(entry.marks >> 13) & 7] ?? '';
+}
+export function flagsOf(entry: Entry): number {
+  return entry.marks >> 16;
+}
+
+const MAX_INTERNED = 100_000;
+
+/** One copy of each repeated string, up to a bound (beyond it strings are kept as they come). */
+export class Interner {
+  private strings = new Map<string, string>();
+  of<T extends string | null>(value: T): T {
+    if (value === null) return value;
+    const known = this.strings.get(value);
+    if (known !== undefined) return known as T;
+    if (this.strings.size < MAX_INTERNED) this.strings.set(value, value);
+    return value;
+  }
+}
+
+export function entryOf(index: CompactIndex, segment: number, offset: number, metaLength: number, length: number, intern: Interner): Entry {
+  const [id, receivedAt, method, status, signature, schema, eventType, deliveryId, path, peer, flags] = index;
+  const sec = Math.floor(receivedAt / 1000) - AT_BASE_SEC;
+  const packs = Number.isInteger(receivedAt) && Math.abs(sec) < 2 ** 30;
+  const ms = packs ? receivedAt - (sec + AT_BASE_SEC) * 1000 : 0;
+  const code = (list: string[], value: string) => (list.includes(value) ? list.indexOf(value) : 7); // 7: none known
+  const marks = ms | (code(SIGNATURES, signature) << 10) | (code(SCHEMAS, schema) << 13) | (flags << 16);
+  const entry: Entry = {
+    id, segment, offset, metaLength, length, atSec: packs ? sec : Number.NaN,
+    method: intern.of(method), status, marks, eventType: intern.of(eventType), deliveryId, path: intern.of(path), peer: intern.of(peer),
+  };
+  if (!packs) exactAt.set(entry, receivedAt);
+  return entry;
+}
+
+/**
+ * The retained captures of one endpoint, oldest first, with lookups by id and delivery id and
+ * how many retained captures each segment holds (a segment holding none can be dropped).
+ */
+export class CaptureIndex {
+  readonly entries = new EntryList<Entry>();
+  /** Delivery id → the entry holding it, or those holding it oldest first when several do. */
+  private byDeliveryId = new Map<string, Entry | Entry[]>();
+  /** Replay attempts of the captures that have any. */
+  readonly replays = new Map<string, ReplayAttempt[]>();
+  /** Retained captures per segment, in segment order. */
+  readonly live = new Map<number, number>();
+  /** A segment's last retained capture went away: dropping has work. */
+  emptiedSegment = false;
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** By id: a binary search, since ids sort in the order entries are kept. */
+  get(id: string): Entry | undefined {
+    const entry = this.entries.at(this.entries.firstAtOrAfter(id));
+    return entry?.id === id ? entry : undefined;
+  }
+
+  /** Every retained entry with this delivery id, oldest first. */
+  withDeliveryId(deliveryId: string): readonly Entry[] {
+    const held = this.byDeliveryId.get(deliveryId);
+    return held === undefined ? [] : Array.isArray(held) ? held : [held];
+  }
+
+  firstWithDeliveryId(deliveryId: string): Entry | null {
+    const held = this.byDeliveryId.get(deliveryId);
+    return held === undefined ? null : Array.isArray(held) ? (held[0] as Entry) : held;
+  }
+
+  add(entry: Entry): void {
+    this.entries.push(entry);
+    if (entry.deliveryId !== null) {
+      const held = this.byDeliveryId.get(entry.deliveryId);
+      if (held === undefined) this.byDeliveryId.set(entry.deliveryId, entry);
+      else if (Array.isArray(held)) held.push(entry);
+      else this.byDeliveryId.set(entry.deliveryId, [held, entry]);
+    }
+    this.live.set(entry.segment, (this.live.get(entry.segment) ?? 0) + 1);
+  }
+
+  /** Removes one capture (deleted). */
+  remove(entry: Entry): void {
+    this.unlink(entry);
+    this.entries.remove(entry);
+  }
+
+  /** Removes the `count` oldest captures (retention); resolves to the newest removed. */
+  evict(count: number): Entry | undefined {
+    const evicted = this.entries.shift(count);
+    for (const entry of evicted) this.unlink(entry);
+    return evicted[evicted.length - 1];
+  }
+
+  /** Removes every capture up to and including `id`. */
+  evictThrough(id: string): void {
+    this.evict(this.entries.firstAfter(id));
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.byDeliveryId.clear();
+    this.replays.clear();
+    this.live.clear();
+  }
+
+  private unlink(entry: Entry): void {
+    this.replays.delete(entry.id);
+    if (entry.deliveryId !== null) {
+      const held = this.byDeliveryId.get(entry.deliveryId);
+      if (held === entry) this.byDeliveryId.delete(entry.deliveryId);
+      else if (Array.isArray(held)) {
+        const at = held.indexOf(entry);
+        if (at !== -1) held.splice(at, 1);
+        if (held.length === 1) this.byDeliveryId.set(entry.deliveryId, held[0] as Entry);
+      }
+    }
+    const live = (this.live.get(entry.segment) ?? 1) - 1;
+    this.live.set(entry.segment, live);
+    if (live === 0) this.emptiedSegment = true;
+  }
+}

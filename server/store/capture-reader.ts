@@ -1,0 +1,135 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CaptureSummary, ReplayAttempt } from '../../shared/capture';
+import { DamagedCaptureError } from '../errors';
+import type { Entry } from './capture-index';
+import { bodyIntact, lineIntact, NEWLINE, parseBodyHeader, parseMeta } from './record-format';
+import { segmentFileName } from './segment-writer';
+import type { StoredCapture } from './store';
+
+/** Where a log lives: its folder, and the same relative to the data folder (for messages). */
+export interface LogPlace {
+  dir: string;
+  where: string;
+}
+
+async function openSegment(place: LogPlace, segment: number): Promise<FileHandle | null> {
+  try {
+    return await open(join(place.dir, segmentFileName(segment)), 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+async function readRange(handle: FileHandle, offset: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(length);
+  const { bytesRead } = await handle.read(buffer, 0, length, offset);
+  return buffer.subarray(0, bytesRead);
+}
+
+/**
+ * Reads one capture and checks it on the way (see decodeCapture). Null when its segment went
+ * away (evicted meanwhile).
+ */
+export async function readCapture(place: LogPlace, entry: Entry, replays: ReplayAttempt[]): Promise<StoredCapture | null> {
+  const handle = await openSegment(place, entry.segment);
+  if (!handle) return null;
+  let data: Buffer;
+  try {
+    data = await readRange(handle, entry.offset, entry.length);
+  } finally {
+    await handle.close();
+  }
+  return decodeCapture(place, entry, data, replays);
+}
+
+const scratchBuffers: Buffer[] = [];
+
+/**
+ * Consecutive captures of one log, read a segment at a time (one read per run of captures in the
+ * same segment) and checked like readCapture. Captures whose segment went away are left out.
+ */
+export async function readCaptures(place: LogPlace, entries: Entry[], replaysOf: (id: string) => ReplayAttempt[]): Promise<StoredCapture[]> {
+  const out: StoredCapture[] = [];
+  for (let i = 0; i < entries.length; ) {
+    const first = entries[i] as Entry;
+    let j = i;
+    while (j < entries.length && (entries[j] as Entry).segment === first.segment) j++;
+    const last = entries[j - 1] as Entry;
+    const handle = await openSegment(place, first.segment);
+    if (handle) {
+      const length = last.offset + last.length - first.offset;
+      // A reused scratch buffer: large reads allocated afresh each time cost more in GC than in I/O.
+      const scratch = scratchBuffers.pop();
+      const buffer = scratch && scratch.length >= length ? scratch : Buffer.allocUnsafe(Math.max(length, 1 << 20));
+      try {
+        const { bytesRead } = await handle.read(buffer, 0, length, first.offset);
+        const span = buffer.subarray(0, bytesRead);
+        for (const entry of entries.slice(i, j)) {
+          const at = entry.offset - first.offset;
+          out.push(decodeCapture(place, entry, span.subarray(at, at + entry.length), replaysOf(entry.id)));
+        }
+      } finally {
+        await handle.close();
+        if (scratchBuffers.length < 4 && buffer.length <= 64 << 20) scratchBuffers.push(buffer);
+      }
+    }
+    i = j;
+  }
+  return out;
+}
+
+/**
+ * A capture from its bytes: its metadata record, body header and body must pass their checksums
+ * and belong together, or DamagedCaptureError names the capture and file. The body is copied out
+ * of `data` (which may be a larger read).
+ */
+function decodeCapture(place: LogPlace, entry: Entry, data: Buffer, replays: ReplayAttempt[]): StoredCapture {
+  const where = `${place.where}/${segmentFileName(entry.segment)}`;
+  const damaged = (detail: string) => new DamagedCaptureError(entry.id, `${where} at byte ${entry.offset}`, detail);
+  if (data.length < entry.length) throw damaged('its records are cut short');
+  const metaEnd = entry.metaLength;
+  if (data[metaEnd] !== NEWLINE || !lineIntact(data, 0, metaEnd)) throw damaged('its metadata record fails its checksum');
+  const headerEnd = data.indexOf(NEWLINE, metaEnd + 1);
+  if (headerEnd === -1 || !lineIntact(data, metaEnd + 1, headerEnd)) throw damaged('its body header fails its checksum');
+  const header = parseBodyHeader(data, metaEnd + 1, headerEnd);
+  const body = data.subarray(headerEnd + 1, headerEnd + 1 + header.len);
+  if (header.id !== entry.id || body.length !== header.len || data[headerEnd + 1 + header.len] !== NEWLINE) throw damaged('its body record does not belong to it');
+  if (!bodyIntact(body, header.bk)) throw damaged('its body fails its checksum');
+  const { summary, headers } = parseMeta(data.subarray(0, metaEnd));
+  if (summary.id !== entry.id) throw damaged('its metadata record names another capture');
+  return { ...summary, headers, body: Buffer.from(body), replays: [...replays] };
+}
+
+/** The summaries of entries of one log (any order, kept), read from their metadata records and checked. */
+export async function readSummaries(place: LogPlace, entries: Entry[]): Promise<CaptureSummary[]> {
+  const out: CaptureSummary[] = new Array<CaptureSummary>(entries.length);
+  const bySegment = new Map<number, number[]>();
+  entries.forEach((entry, i) => {
+    const list = bySegment.get(entry.segment);
+    if (list) list.push(i);
+    else bySegment.set(entry.segment, [i]);
+  });
+  for (const [segment, positions] of bySegment) {
+    const handle = await openSegment(place, segment);
+    if (!handle) continue; // retention dropped it meanwhile: those captures are gone
+    try {
+      const first = Math.min(...positions.map((i) => (entries[i] as Entry).offset));
+      const last = Math.max(...positions.map((i) => (entries[i] as Entry).offset + (entries[i] as Entry).metaLength));
+      // One read when the page's records are close together (the usual case), else one each.
+      const span = last - first <= 4 * 1024 * 1024 ? await readRange(handle, first, last - first) : null;
+      for (const i of positions) {
+        const entry = entries[i] as Entry;
+        const line = span ? span.subarray(entry.offset - first, entry.offset - first + entry.metaLength) : await readRange(handle, entry.offset, entry.metaLength);
+        if (line.length !== entry.metaLength || !lineIntact(line, 0, line.length)) {
+          throw new DamagedCaptureError(entry.id, `${place.where}/${segmentFileName(segment)} at byte ${entry.offset}`, 'its metadata record fails its checksum');
+        }
+        out[i] = parseMeta(line).summary;
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+  return out.filter((summary) => summary !== undefined);
+}

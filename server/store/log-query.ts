@@ -1,0 +1,116 @@
+import type { CaptureQuery, QueryTerm } from '../../shared/query';
+import { headersMatch } from '../../shared/query-match';
+import type { HeaderPairs } from '../../shared/capture';
+import type { CaptureLog } from './capture-log';
+import type { Entry } from './capture-index';
+import { fieldPredicate } from './entry-match';
+import { captureSearchText } from './query-scan';
+import { encodeSearchRecord, parseSidecar, type SearchRecord } from './search-sidecar';
+import type { CapturePage } from './store';
+
+type DiskTerm = Extract<QueryTerm, { field: 'text' | 'header' }>;
+
+/** A segment's search records by capture id, with the raw sidecar bytes. */
+interface LoadedSidecar {
+  data: Buffer;
+  records: Map<string, SearchRecord>;
+}
+
+/** A lone surrogate makes byte search and string search disagree: such words skip the byte pre-filter. */
+function byteSearchable(text: string): boolean {
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+}
+
+/** The entries of the segment entry `at` is in: a contiguous run, since ids and segments grow together. */
+function segmentEntries(log: CaptureLog, at: number): Entry[] {
+  const entries = log.index.entries;
+  const segment = (entries.at(at) as Entry).segment;
+  let lo = at;
+  let hi = at + 1;
+  while (lo > 0 && entries.at(lo - 1)?.segment === segment) lo--;
+  while (hi < entries.length && entries.at(hi)?.segment === segment) hi++;
+  return entries.slice(lo, hi);
+}
+
+/**
+ * Answers a query over one endpoint's log with the reference semantics (shared/query-match.ts):
+ * field terms are decided on the in-memory index; header and text terms on the per-segment
+ * search sidecars, whose bytes are first searched whole (Buffer.indexOf) so a segment without a
+ * required word is skipped unread. Newest first, from `before`, looking one match past the page
+ * so `nextBefore` is null exactly when nothing older matches.
+ */
+export async function queryLog(log: CaptureLog, query: CaptureQuery, limit: number, before: string | undefined): Promise<CapturePage> {
+  const entries = log.index.entries;
+  const matchesFields = fieldPredicate(query.terms);
+  const diskTerms = query.terms.filter((t): t is DiskTerm => t.field === 'text' || t.field === 'header');
+  const required = diskTerms.filter((t) => t.field === 'text' && !t.negated && byteSearchable(t.value)).map((t) => Buffer.from((t as { value: string }).value));
+  const found: Entry[] = [];
+  let more = false;
+  let sidecar = null as { segment: number; loaded: LoadedSidecar | null } | null;
+  for (let i = (before === undefined ? entries.length : entries.firstAtOrAfter(before)) - 1; i >= 0; i--) {
+    const entry = entries.at(i) as Entry;
+    if (!matchesFields(entry)) continue;
+    if (diskTerms.length > 0) {
+      if (sidecar === null || sidecar.segment !== entry.segment) sidecar = { segment: entry.segment, loaded: await loadSidecar(log, segmentEntries(log, i), entry.segment, required) };
+      if (!sidecar.loaded) continue; // a required word is nowhere in this segment
+      let record = sidecar.loaded.records.get(entry.id);
+      if (!record) {
+        sidecar.loaded = await rebuildSidecar(log, segmentEntries(log, i), entry.segment);
+        record = sidecar.loaded.records.get(entry.id);
+        if (!record) continue; // deleted meanwhile
+      }
+      if (!diskTermsMatch(diskTerms, sidecar.loaded.data, record)) continue;
+    }
+    if (found.length === limit) {
+      more = true;
+      break;
+    }
+    found.push(entry);
+  }
+  const items = await log.summaries(found);
+  const last = items[items.length - 1];
+  return { items, nextBefore: more && last ? last.id : null, total: log.size };
+}
+
+function diskTermsMatch(terms: DiskTerm[], data: Buffer, record: SearchRecord): boolean {
+  let text: string | undefined;
+  let headers: HeaderPairs | undefined;
+  for (const term of terms) {
+    let hit: boolean;
+    if (term.field === 'text') {
+      text ??= data.toString('utf8', record.text[0], record.text[1]);
+      hit = text.includes(term.value);
+    } else {
+      headers ??= JSON.parse(data.toString('utf8', record.headers[0], record.headers[1])) as HeaderPairs;
+      hit = headersMatch(term, headers);
+    }
+    if (hit === term.negated) return false;
+  }
+  return true;
+}
+
+/** A segment's sidecar, or null when one of the required words is not in it at all. */
+async function loadSidecar(log: CaptureLog, held: Entry[], segment: number, required: Buffer[]): Promise<LoadedSidecar | null> {
+  const data = (await log.sidecars.read(segment)) ?? Buffer.alloc(0);
+  if (data.length > 0 && required.some((word) => data.indexOf(word) === -1)) {
+    // Only trustworthy when the sidecar covers every retained capture of the segment.
+    const loaded = indexSidecar(data);
+    return held.every((e) => loaded.records.has(e.id)) ? null : rebuildSidecar(log, held, segment);
+  }
+  return indexSidecar(data);
+}
+
+function indexSidecar(data: Buffer): LoadedSidecar {
+  return { data, records: new Map(parseSidecar(data).map((record) => [record.id, record])) };
+}
+
+/** Recomputes a segment's sidecar from its captures (missing after a crash, or from before sidecars existed). */
+async function rebuildSidecar(log: CaptureLog, held: Entry[], segment: number): Promise<LoadedSidecar> {
+  const records: Buffer[] = [];
+  for (const entry of held) {
+    const capture = await log.read(entry.id);
+    if (capture) records.push(encodeSearchRecord(capture.id, capture.headers, captureSearchText(capture)));
+  }
+  await log.sidecars.replace(segment, records);
+  return indexSidecar(Buffer.concat(records));
+}

@@ -1,0 +1,130 @@
+import { open, readFile, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { HeaderPairs } from '../../shared/capture';
+
+/**
+ * Per segment, what queries search without reading bodies: each capture's headers and its search
+ * text (server/delivery/search-text.ts: body text, path and query, lower-cased), in
+ * `NNNNNNNN.search` beside the segment. Records: u32 LE length of the rest, u8 id length, id,
+ * u32 LE headers length, headers as JSON, search text (UTF-8). Derived data: written without
+ * fsync, checked against the index when read, and whatever is missing is recomputed from the
+ * captures — it can never make a query miss or serve a capture.
+ */
+export function sidecarName(segment: number): string {
+  return `${String(segment).padStart(8, '0')}.search`;
+}
+
+export function encodeSearchRecord(id: string, headers: HeaderPairs, text: string): Buffer {
+  const headerBytes = Buffer.from(JSON.stringify(headers));
+  const textBytes = Buffer.from(text);
+  const idBytes = Buffer.from(id, 'latin1');
+  const record = Buffer.allocUnsafe(4 + 1 + idBytes.length + 4 + headerBytes.length + textBytes.length);
+  let at = record.writeUInt32LE(record.length - 4, 0);
+  at = record.writeUInt8(idBytes.length, at);
+  at += idBytes.copy(record, at);
+  at = record.writeUInt32LE(headerBytes.length, at);
+  at += headerBytes.copy(record, at);
+  textBytes.copy(record, at);
+  return record;
+}
+
+/** One record's place in a sidecar buffer. */
+export interface SearchRecord {
+  id: string;
+  start: number; // the record's first byte
+  headers: [number, number]; // byte range of the headers JSON
+  text: [number, number]; // byte range of the search text
+}
+
+/** The records of a sidecar, in file order; a cut-short last record is left out. */
+export function parseSidecar(data: Buffer): SearchRecord[] {
+  const out: SearchRecord[] = [];
+  let at = 0;
+  while (at + 9 <= data.length) {
+    const end = at + 4 + data.readUInt32LE(at);
+    if (end > data.length) break;
+    const idLength = data.readUInt8(at + 4);
+    const id = data.toString('latin1', at + 5, at + 5 + idLength);
+    const headersAt = at + 5 + idLength + 4;
+    const headersEnd = headersAt + data.readUInt32LE(at + 5 + idLength);
+    if (headersEnd > end) break;
+    out.push({ id, start: at, headers: [headersAt, headersEnd], text: [headersEnd, end] });
+    at = end;
+  }
+  return out;
+}
+
+/** Appends search records to the sidecars of one log, one write at a time, without fsync. */
+export class SidecarWriter {
+  private queue: { segment: number; record: Buffer }[] = [];
+  private running: Promise<void> | null = null;
+  private handle: { segment: number; file: FileHandle } | null = null;
+
+  constructor(private readonly dir: string) {}
+
+  add(segment: number, record: Buffer): void {
+    this.queue.push({ segment, record });
+    this.running ??= this.flush().finally(() => {
+      this.running = null;
+    });
+  }
+
+  async read(segment: number): Promise<Buffer | null> {
+    await this.idle();
+    return readFile(join(this.dir, sidecarName(segment))).catch(() => null);
+  }
+
+  async drop(segment: number): Promise<void> {
+    await this.idle();
+    if (this.handle?.segment === segment) await this.closeHandle();
+    await unlink(join(this.dir, sidecarName(segment))).catch(() => undefined);
+  }
+
+  /** Replaces a sidecar whole (after recomputing it). */
+  async replace(segment: number, records: Buffer[]): Promise<void> {
+    await this.idle();
+    if (this.handle?.segment === segment) await this.closeHandle();
+    const file = join(this.dir, sidecarName(segment));
+    // A new file renamed over the old: records appended meanwhile to the old one show up as
+    // missing at the next query, which recomputes them.
+    await writeFile(`${file}.tmp`, Buffer.concat(records), { mode: 0o600 });
+    await rename(`${file}.tmp`, file);
+  }
+
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  async close(): Promise<void> {
+    await this.idle();
+    await this.closeHandle();
+  }
+
+  private async closeHandle(): Promise<void> {
+    const handle = this.handle;
+    this.handle = null;
+    await handle?.file.close().catch(() => undefined);
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      for (let i = 0; i < batch.length; ) {
+        const segment = (batch[i] as { segment: number }).segment;
+        let j = i;
+        while (j < batch.length && (batch[j] as { segment: number }).segment === segment) j++;
+        try {
+          if (this.handle?.segment !== segment) {
+            await this.closeHandle();
+            this.handle = { segment, file: await open(join(this.dir, sidecarName(segment)), 'a', 0o600) };
+          }
+          await this.handle.file.writev(batch.slice(i, j).map((item) => item.record));
+        } catch {
+          await this.closeHandle(); // derived data: a failed write only means recomputing later
+        }
+        i = j;
+      }
+    }
+  }
+}
