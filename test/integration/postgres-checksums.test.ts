@@ -8,6 +8,7 @@ import { PostgresStore } from '../../server/store/postgres/postgres-store';
 import { SearchBackfill } from '../../server/store/postgres/search-backfill';
 import { appendMany, BINARY_BODY, endpoint } from '../contract/store-fixtures';
 import { postgresMissingReason, startTestPostgres, type TestPostgres } from '../support/postgres';
+import { runCli } from '../support/child-server';
 import { startTestServer } from '../support/test-server';
 
 const missing = postgresMissingReason();
@@ -95,6 +96,30 @@ describe.skipIf(missing)(`PostgreSQL checksums${missing ? ` — skipped: ${missi
       expect((await checkPostgresStore({ connectionString: url })).findings).toEqual([]);
       await store.db.pool.query("UPDATE captures SET body = 'changed'::bytea WHERE id = $1", [old]);
       await expect(store.get(old)).rejects.toBeInstanceOf(DamagedCaptureError);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('hookscope check --store postgres --database-url verifies the rows: exit 0 intact, 1 naming a damaged capture; --repair is refused', async () => {
+    const url = await server.createDatabase();
+    const store = await PostgresStore.open({ connectionString: url, max: 2 });
+    try {
+      await store.createEndpoint(endpoint('e'));
+      const [a] = await appendMany(store, 'e', 3) as [string];
+      const intact = await runCli(['check', '--store', 'postgres', '--database-url', url]);
+      expect(intact.output).toMatch(/^postgres 127\.0\.0\.1:\d+\/\w+: 1 endpoint\(s\), 3 capture\(s\)/);
+      expect(intact.output).toContain('intact: every record matches its checksum');
+      expect(intact.code).toBe(0);
+      await store.db.pool.query("UPDATE captures SET body = set_byte(body, 2, 65) WHERE id = $1", [a]);
+      const damaged = await runCli(['check', '--store', 'postgres', '--database-url', url, '--json']);
+      expect(damaged.code).toBe(1);
+      const report = JSON.parse(damaged.output) as { findings: { record: string; problem: string }[] };
+      expect(report.findings).toEqual([expect.objectContaining({ record: a, problem: `capture ${a} of endpoint e: its body or headers do not match the checksum written with them` })]);
+      const repair = await runCli(['check', '--repair', '--store', 'postgres', '--database-url', url]);
+      expect(repair.code).not.toBe(0);
+      expect(repair.output).toMatch(/--repair applies to a lowdb data folder; in PostgreSQL nothing is moved/);
+      await expect(store.get(a)).rejects.toBeInstanceOf(DamagedCaptureError); // the check changed nothing
     } finally {
       await store.close();
     }
