@@ -33,8 +33,9 @@ export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
  * own transaction with its row in `schema_migrations`, so a failure leaves the previous version.
  * Resolves to the versions applied now. Rejects when the database is newer than this build.
  */
-export async function applyMigrations(pool: pg.Pool, logger: Logger = silentLogger()): Promise<number[]> {
-  const migrations = await loadMigrations();
+export async function applyMigrations(pool: pg.Pool, logger: Logger = silentLogger(), only?: Migration[]): Promise<number[]> {
+  // `only`: a prefix of the shipped migrations (tests bring a database to an earlier version).
+  const migrations = only ?? (await loadMigrations());
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
