@@ -58,7 +58,7 @@ describe.skipIf(missing)(`PostgreSQL checksums${missing ? ` — skipped: ${missi
     }
   });
 
-  it('changed metadata or headers are refused by lists and reads, and reported; a miscounted endpoint is reported', async () => {
+  it('changed metadata or headers are refused by lists, reads and exports, and reported; a miscounted endpoint is reported', async () => {
     const url = await server.createDatabase();
     const store = await PostgresStore.open({ connectionString: url, max: 2 });
     try {
@@ -69,6 +69,7 @@ describe.skipIf(missing)(`PostgreSQL checksums${missing ? ` — skipped: ${missi
       await expect(store.list('e', { limit: 10 })).rejects.toThrow(new RegExp(`capture ${a} is damaged \\(its metadata does not match`));
       await expect(store.listAfter('e', undefined, 10)).rejects.toBeInstanceOf(DamagedCaptureError);
       await expect(store.get(b)).rejects.toThrow(new RegExp(`capture ${b} is damaged \\(its body or headers`));
+      await expect(store.readAfter('e', undefined, 10, 1 << 20)).rejects.toBeInstanceOf(DamagedCaptureError); // exports never write changed bytes
       expect((await store.list('e', { limit: 1 })).items.map((x) => x.id)).toEqual([c]); // what is intact is still served
       await store.db.pool.query("UPDATE endpoints SET capture_count = 5 WHERE id = 'e'");
       const report = await checkPostgresStore({ connectionString: url });
