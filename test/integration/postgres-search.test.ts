@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureListSchema } from '../../shared/capture';
 import { parseQuery } from '../../shared/query';
-import { choosePlan, searchStatement } from '../../server/store/postgres/capture-search';
+import { choosePlan, searchCaptures, searchStatement } from '../../server/store/postgres/capture-search';
 import { PostgresStore } from '../../server/store/postgres/postgres-store';
 import { SearchBackfill } from '../../server/store/postgres/search-backfill';
 import { SEARCH_INDEXES } from '../../server/store/postgres/search-indexes';
@@ -99,6 +99,30 @@ describe.skipIf(missing)(`PostgreSQL search${missing ? ` — skipped: ${missing}
       const puts = await store.list('big', { limit: 3, query: parseQuery('method:PUT') });
       expect(puts.items.map((c) => c.id)).toEqual([ids[3500], ids[3000], ids[2500]]);
       expect(puts.matched).toBe(8); // counted within the budget: an index range of 8 entries
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('looks for a word expected to be common along ids within a budget, then by its index: the same pages either way', async () => {
+    const url = await server.createDatabase();
+    const store = await PostgresStore.open({ connectionString: url, max: 3, backfill: false });
+    try {
+      await store.createEndpoint(endpoint('walk', 10_000));
+      const padding = 'lorem ipsum dolor '.repeat(30);
+      const stored = await store.importCaptures('walk', Array.from({ length: 6000 }, (_, i) => delivery('walk', { body: json({ i, text: i < 400 ? `a wombat ${padding}` : padding }) })), 'walk-fill');
+      const wombats = stored.slice(0, 400).map((c) => c.id).reverse(); // the oldest 400, newest first
+      let abandoned = 0;
+      const tuning = (walkBudgetMs: number) => ({ bitmapFirstMax: -1, keyBitmapFirstMax: 20_000, walkBudgetMs, onWalkAbandoned: () => void (abandoned += 1) });
+      const page = (walkBudgetMs: number, before?: string) => searchCaptures(store.db, store, 'walk', parseQuery('wombat'), 50, before, tuning(walkBudgetMs));
+      const walked = await page(60_000);
+      expect(abandoned).toBe(0);
+      expect(walked.items.map((c) => c.id)).toEqual(wombats.slice(0, 50));
+      const fellBack = await page(1); // 5,600 newer rows without the word: no walk gets through them in 1 ms
+      expect(abandoned).toBe(1);
+      expect({ items: fellBack.items, nextBefore: fellBack.nextBefore }).toEqual({ items: walked.items, nextBefore: walked.nextBefore });
+      const older = await page(1, walked.nextBefore as string);
+      expect(older.items.map((c) => c.id)).toEqual(wombats.slice(50, 100));
     } finally {
       await store.close();
     }

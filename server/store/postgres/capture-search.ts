@@ -8,11 +8,34 @@ import type { Database } from './database';
 import { queryCondition } from './query-sql';
 
 /**
- * Matches the planner may expect of a word or key search for its index to be used over a walk
- * along ids (choosePlan): a bitmap of this many rows is read well within the 500 ms target at
- * 1,000,000 captures, while a walk is only quick when matches are common and recent.
+ * How a page of a word or key search is found (choosePlan, pageRows). Measured at 1,000,000
+ * captures: the indexes (a bitmap) read every match, about 18 µs each, while a walk along ids
+ * from the newest reads about 5 µs per row until the page is full — quick when matches are
+ * common and recent, seconds when they are old.
  */
-const BITMAP_FIRST_MAX = 20_000;
+export interface SearchTuning {
+  /** Matches the planner may expect of words for the indexes to be used at once (a bitmap this size reads in tens of ms). */
+  bitmapFirstMax: number;
+  /**
+   * The same for a query with an exact key (delivery id, peer, header): the planner's estimates
+   * of `tags` are far from the truth (thousands for a key held once), so only a large estimate
+   * is believed.
+   */
+  keyBitmapFirstMax: number;
+  /** Beyond that: how long a walk along ids may take before the indexes find the page instead, ms. */
+  walkBudgetMs: number;
+  /** Called when a walk ran out of its budget (tests). */
+  onWalkAbandoned?: () => void;
+}
+
+export const SEARCH_TUNING: SearchTuning = { bitmapFirstMax: 2_000, keyBitmapFirstMax: 20_000, walkBudgetMs: 80 };
+
+/** What choosePlan decided: the planner's estimate, and whether a walk along ids is tried first. */
+export interface SearchPlan {
+  estimate: number;
+  walkFirst: boolean;
+}
+
 /** Matches the planner may expect for `matched` to be counted (an index range that size counts in milliseconds). */
 const COUNT_ESTIMATE_MAX = 1_000;
 /** Longest a count may take all the same before the page goes without `matched`, ms. */
@@ -68,16 +91,18 @@ export function searchStatement(endpointId: string, query: CaptureQuery, limit: 
  * at most COUNT_ESTIMATE_MAX matches and the count finishes within COUNT_BUDGET_MS (in the
  * same snapshot as the page).
  */
-export async function searchCaptures(db: Database, source: UnsearchableSource, endpointId: string, query: CaptureQuery, limit: number, before: string | undefined): Promise<SearchPage> {
+export async function searchCaptures(
+  db: Database, source: UnsearchableSource, endpointId: string, query: CaptureQuery, limit: number, before: string | undefined, tuning = SEARCH_TUNING,
+): Promise<SearchPage> {
   const statement = searchStatement(endpointId, query, limit, before);
   const counted = queryCondition(query, 2);
   const matches = { from: `FROM captures WHERE endpoint_id = $1 AND search_version IS NOT NULL AND ${counted.sql}`, params: [endpointId, ...counted.params] };
   // One snapshot for everything: a row the backfill fills meanwhile is seen on exactly one side.
   return db.transaction(async (client) => {
     await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-    let estimate = await choosePlan(client, endpointId, query);
-    const page = await client.query<SummaryRow>(statement.text, statement.values);
-    let items = page.rows.map(summaryFromRow);
+    const plan = await choosePlan(client, endpointId, query, tuning);
+    let estimate = plan?.estimate;
+    let items = (await pageRows(client, statement, plan?.walkFirst === true, tuning)).map(summaryFromRow);
     const pending = await hasUnsearchable(client, endpointId);
     if (pending) {
       const older = await scanUnsearchable(client, source, endpointId, query, limit + 1, before);
@@ -107,15 +132,42 @@ async function hasUnsearchable(client: pg.PoolClient, endpointId: string): Promi
  * Terms whose matches the planner tends to take for common and spread evenly — words (trigram
  * index) and exact keys (delivery ids, peers, headers: `tags`) — so it walks along ids through
  * them, which is slow when they are rare or old. When a query has one and the planner expects
- * at most BITMAP_FIRST_MAX matches, the walk is ruled out for this transaction and the indexes
+ * at most `bitmapFirstMax` matches, the walk is ruled out for this transaction and the indexes
  * find every match at once. Resolves to the estimate (undefined when none was needed).
  */
-export async function choosePlan(client: pg.PoolClient, endpointId: string, query: CaptureQuery): Promise<number | undefined> {
+export async function choosePlan(client: pg.PoolClient, endpointId: string, query: CaptureQuery, tuning = SEARCH_TUNING): Promise<SearchPlan | undefined> {
   if (!query.terms.some(misjudged)) return undefined;
   const condition = queryCondition(query, 2);
   const estimate = await estimatedMatches(client, `FROM captures WHERE endpoint_id = $1 AND search_version IS NOT NULL AND ${condition.sql}`, [endpointId, ...condition.params]);
-  if (estimate <= BITMAP_FIRST_MAX) await client.query('SET LOCAL enable_indexscan = off');
-  return estimate;
+  const keyed = query.terms.some((term) => !term.negated && term.field !== 'text' && misjudged(term));
+  if (estimate <= (keyed ? tuning.keyBitmapFirstMax : tuning.bitmapFirstMax)) {
+    await client.query('SET LOCAL enable_indexscan = off');
+    return { estimate, walkFirst: false };
+  }
+  return { estimate, walkFirst: !keyed };
+}
+
+/**
+ * The rows of a page. Words expected to match more than `bitmapFirstMax` rows are first
+ * looked for by a walk along ids within `walkBudgetMs` (a savepoint undoes its timeout); when the
+ * walk runs out — the matches are old, or fewer than expected — the indexes find the page.
+ */
+async function pageRows(client: pg.PoolClient, statement: { text: string; values: unknown[] }, walkFirst: boolean, tuning: SearchTuning): Promise<SummaryRow[]> {
+  if (!walkFirst) return (await client.query<SummaryRow>(statement.text, statement.values)).rows;
+  await client.query('SAVEPOINT walk');
+  let rows: SummaryRow[] | null = null;
+  try {
+    await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(tuning.walkBudgetMs))}`);
+    await client.query('SET LOCAL enable_bitmapscan = off');
+    rows = (await client.query<SummaryRow>(statement.text, statement.values)).rows;
+  } catch (error) {
+    if ((error as { code?: string }).code !== '57014') throw error; // 57014: cancelled by the timeout
+    tuning.onWalkAbandoned?.();
+  }
+  await client.query('ROLLBACK TO SAVEPOINT walk'); // the settings above end here; the snapshot stays
+  if (rows) return rows;
+  await client.query('SET LOCAL enable_indexscan = off');
+  return (await client.query<SummaryRow>(statement.text, statement.values)).rows;
 }
 
 function misjudged(term: CaptureQuery['terms'][number]): boolean {
