@@ -171,7 +171,7 @@ async function kinds(store: PostgresStore): Promise<[string, (run: number) => st
     ['header:x-request-id=<id> (1 match)', () => `header:x-request-id=req-${pick(N)}`],
     ['header:x-event-type=<type> (2.5%)', (run) => `header:x-event-type=${EVENTS[(run * 7) % EVENTS.length]}`],
     [`body word in 1 capture (${NEEDLE})`, () => NEEDLE],
-    ['body word (~0.5% of captures)', () => words[pick(words.length) - 1] as string],
+    ['body word (~1% of captures)', () => words[pick(words.length) - 1] as string],
     ['phrase of two body words', (run) => phrases[run] as string],
     ['body word + event:', (run) => `${words[pick(words.length) - 1]} event:${EVENTS[run % EVENTS.length]}`],
     ['negation -sig:valid -schema:valid', () => '-sig:valid -schema:valid'],

@@ -12,7 +12,7 @@ const WORDS = 6000;
 
 /**
  * 6,000 words of 4 to 8 letters drawn from two scrambles of their index (each word in about
- * 0.6% of bodies). Letters are spread evenly, so trigrams are about as selective as in real
+ * 1% of bodies: 60 words each). Letters are spread evenly, so trigrams are about as selective as in real
  * text (a vocabulary built from a few syllables would make every trigram common).
  */
 export function vocabulary(): string[] {
