@@ -19,6 +19,7 @@ export default tseslint.config(
   // Layers (DESIGN.md): a lower layer never imports a higher one. Relative imports are matched by
   // the folder they reach, so `../ingest/…` from server/verify fails lint.
   ...layerRules({
+    'server/net/**': ['ingest', 'replay', 'api', 'forward', 'stream', 'store', 'verify', 'validate', 'signing', 'delivery'],
     'server/delivery/**': ['ingest', 'replay', 'api', 'forward', 'stream', 'store', 'verify', 'validate', 'signing'],
     'server/signing/**': ['ingest', 'replay', 'api', 'forward', 'stream', 'store', 'verify', 'validate'],
     'server/verify/**': ['ingest', 'replay', 'api', 'forward', 'stream'],
