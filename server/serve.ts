@@ -14,6 +14,8 @@ import { LocalHub, type Hub } from './stream/hub';
 import { PgHub } from './stream/pg-hub';
 import { attachStream, type StreamOptions, type StreamServer } from './stream/stream-server';
 import { InFlight } from './ingest/in-flight';
+import { IngestLimits } from './ingest/ingest-limits';
+import { createIngestMetrics } from './ingest/ingest-metrics';
 import { resolveToken } from './token';
 
 export interface RunningServer {
@@ -27,6 +29,8 @@ export interface RunningServer {
   stream: StreamServer;
   /** Replay, bulk replay and forward rules. */
   replay: ReplayServices;
+  /** The public ingest's memory budget, per-peer upload cap and rate limits. */
+  limits: IngestLimits;
   /** Stops accepting, lets in-flight requests finish, then closes the store. */
   close(): Promise<void>;
 }
@@ -65,9 +69,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   const replay = createReplayServices({ store, hub, replayAllow: config.replayAllow, publicUrl: config.publicUrl, now, log, ...options.replay });
   const inFlight = new InFlight();
+  const ingestMetrics = createIngestMetrics(metrics.registry);
+  const limits = new IngestLimits({ memoryBudget: config.ingestMemoryBudget, peerUploads: config.ingestPeerUploads, now, observer: ingestMetrics.observer });
+  ingestMetrics.watch(limits);
   const app = createApp({
     store, hub, token, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, now, log, webDir: DEFAULT_WEB_DIR,
-    replay, onStored: replay.forwarder.onStored, proxy: replay.proxy, metrics, inFlight,
+    replay, onStored: replay.forwarder.onStored, proxy: replay.proxy, metrics, inFlight, limits,
   });
   const http = createServer(
     { headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, keepAliveTimeout: 5000, connectionsCheckingInterval: 1000 },
@@ -108,7 +115,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     })();
     return closing;
   };
-  return { url: `http://${shownHost}:${port}`, port, token, store, hub, http, stream, replay, close };
+  return { url: `http://${shownHost}:${port}`, port, token, store, hub, http, stream, replay, limits, close };
 }
 
 async function openStore(config: Config, log: (message: string, error?: unknown) => void): Promise<Store> {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { verifyConfigSchema } from './verify-config';
 import { schemaConfigSchema } from './schema-config';
 import { forwardConfigSchema } from './forward-config';
+import { rateLimitSchema } from './rate-limit';
 
 export const MAX_RESPONSE_DELAY_MS = 30_000;
 export const DEFAULT_MAX_CAPTURES = 1000;
@@ -39,6 +40,8 @@ export const endpointSchema = z.object({
   verify: verifyConfigSchema,
   schema: schemaConfigSchema,
   forward: forwardConfigSchema.nullable().default(null),
+  /** Null: no limit. */
+  rateLimit: rateLimitSchema.nullable().default(null),
 });
 export type Endpoint = z.infer<typeof endpointSchema>;
 
@@ -52,6 +55,8 @@ export const createEndpointSchema = z.strictObject({
   verify: verifyConfigSchema.optional(),
   schema: schemaConfigSchema.optional(),
   forward: forwardConfigSchema.nullable().optional(),
+  /** null removes the limit. */
+  rateLimit: rateLimitSchema.nullable().optional(),
 });
 export type CreateEndpoint = z.infer<typeof createEndpointSchema>;
 
@@ -64,5 +69,7 @@ export const endpointViewSchema = endpointSchema.extend({
   captureCount: z.number().int(),
   /** Path of the ingest URL, `/h/<id>`. */
   ingestPath: z.string(),
+  /** Deliveries this server instance answered 429 (over `rateLimit`) since it started; not stored. */
+  rateLimitedCount: z.number().int().min(0).default(0),
 });
 export type EndpointView = z.infer<typeof endpointViewSchema>;

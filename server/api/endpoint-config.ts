@@ -28,6 +28,7 @@ export function buildEndpoint(id: string, input: CreateEndpoint, now: number): E
       verify: input.verify ?? { mode: 'off' },
       schema: input.schema ?? { mode: 'off' },
       forward: stampForward(input.forward ?? null, null, now),
+      rateLimit: input.rateLimit ?? null,
     },
     'endpoint',
   ));
@@ -43,14 +44,15 @@ export function applyUpdate(previous: Endpoint, input: CreateEndpoint, now: numb
     ...(input.verify !== undefined && { verify: input.verify }),
     ...(input.schema !== undefined && { schema: input.schema }),
     ...(input.forward !== undefined && { forward: stampForward(input.forward, previous.forward, now) }),
+    ...(input.rateLimit !== undefined && { rateLimit: input.rateLimit }),
     updatedAt: now,
   };
   return checkJsonSchema(restoreMaskedSecrets(parseBody(endpointSchema, merged, 'endpoint'), previous));
 }
 
-/** The endpoint as the API and stream show it. */
-export function endpointView(endpoint: Endpoint, captureCount: number): EndpointView {
-  return { ...maskSecrets(endpoint), captureCount, ingestPath: `/h/${endpoint.id}` };
+/** The endpoint as the API and stream show it; `rateLimitedCount` is this instance's count of 429s. */
+export function endpointView(endpoint: Endpoint, captureCount: number, rateLimitedCount = 0): EndpointView {
+  return { ...maskSecrets(endpoint), captureCount, ingestPath: `/h/${endpoint.id}`, rateLimitedCount };
 }
 
 /** A new or retargeted forward rule starts now; an unchanged one keeps its start (never the client's). */

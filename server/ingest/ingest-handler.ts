@@ -12,7 +12,8 @@ import { newCapture, splitIngestUrl } from './capture';
 import { headerPairs, type RawDelivery } from '../delivery/raw-delivery';
 import { deliveryIdOf } from './dedupe';
 import type { InFlight } from './in-flight';
-import { readBody } from './read-body';
+import type { Admission, IngestLimits, Upload } from './ingest-limits';
+import { bytesToReserve, declaredLength, readBody } from './read-body';
 import { sendProxiedAnswer, type ProxyForwarder } from '../forward/proxy';
 import { buildReply, decideReply, type Reply } from './reply';
 
@@ -27,6 +28,8 @@ export interface IngestDeps {
   inFlight?: InFlight;
   /** Proxy-mode forward rules: asked before storing, its answer (if any in time) becomes the reply. */
   proxy?: ProxyForwarder;
+  /** Memory budget, per-peer upload cap and rate limits of the public ingest. */
+  limits: IngestLimits;
 }
 
 /**
@@ -40,17 +43,12 @@ export function createIngestHandler(deps: IngestDeps): RequestHandler {
 
 function ingest(deps: IngestDeps): (req: Request, res: Response) => Promise<void> {
   const verifyContext = createVerifyContext({ now: deps.now }); // parsed keys and JWKS cached for the app's life
-  return async (req, res) => {
-    const receivedAt = deps.now();
+  /** An admitted upload: read, judged, stored and answered while its reservation is held. */
+  const receive = async (req: Request, res: Response, endpoint: Endpoint, upload: Upload, receivedAt: number) => {
     const { endpointId, path, query } = splitIngestUrl(req.originalUrl);
-    const endpoint = await deps.store.getEndpoint(endpointId);
-    if (!endpoint) {
-      req.resume();
-      res.status(404).json({ error: `no endpoint with id "${endpointId}"; create one with POST /api/endpoints or use /h/default` });
-      return;
-    }
-    const read = await readBody(req, deps.bodyLimit);
+    const read = await readBody(req, deps.bodyLimit, upload.reservation);
     const delivery = toDelivery(req, endpointId, path, query, read.ok ? read.body : Buffer.alloc(0), receivedAt);
+    if (!read.ok && read.reason === 'over-budget') return rejectBusy(deps, delivery, endpoint, deps.limits.refuseGrown(read.size), read.size, res);
     if (!read.ok) return rejectOversize(deps, delivery, endpoint, read.size, res);
     const handshake = answerHandshake(delivery, endpoint.verify);
     if (handshake) return answerSubscription(deps, delivery, endpoint, handshake, res);
@@ -66,6 +64,29 @@ function ingest(deps: IngestDeps): (req: Request, res: Response) => Promise<void
     }
     if (reply.rejected === undefined && endpoint.response.delayMs > 0) await sleep(endpoint.response.delayMs);
     send(res, buildReply(endpoint, stored.id, reply, judged.verdicts), req.method === 'HEAD');
+  };
+
+  return async (req, res) => {
+    const receivedAt = deps.now();
+    const { endpointId, path, query } = splitIngestUrl(req.originalUrl);
+    const endpoint = await deps.store.getEndpoint(endpointId);
+    if (!endpoint) {
+      req.resume();
+      res.status(404).json({ error: `no endpoint with id "${endpointId}"; create one with POST /api/endpoints or use /h/default` });
+      return;
+    }
+    const rate = deps.limits.takeRate(endpoint.id, endpoint.rateLimit);
+    if (!rate.ok) return rejectRateLimited(req, res, endpoint, rate.retryAfterSec);
+    const admitted = deps.limits.admit(peerOf(req), bytesToReserve(req, deps.bodyLimit));
+    if (!admitted.ok) {
+      req.resume(); // the body is discarded as it arrives
+      return rejectBusy(deps, toDelivery(req, endpointId, path, query, Buffer.alloc(0), receivedAt), endpoint, admitted, declaredLength(req) ?? 0, res);
+    }
+    try {
+      await receive(req, res, endpoint, admitted.upload, receivedAt);
+    } finally {
+      admitted.upload.release(); // success, error, client gone or timed out alike
+    }
   };
 }
 
@@ -86,6 +107,21 @@ async function rejectOversize(deps: IngestDeps, delivery: RawDelivery, endpoint:
   res.status(413).json({ error: rejected, id: stored.id });
 }
 
+/** 503 + Retry-After (no room to hold the body now): the attempt is recorded with its size, not its body. */
+async function rejectBusy(deps: IngestDeps, delivery: RawDelivery, endpoint: Endpoint, refusal: Admission & { ok: false }, size: number, res: Response): Promise<void> {
+  const stored = await store(deps, { ...newCapture(delivery, { status: 503, rejected: refusal.message }), size }, endpoint);
+  res.set('retry-after', String(refusal.retryAfterSec));
+  res.status(503).json({ error: refusal.message, id: stored.id });
+}
+
+/** 429 + Retry-After: over the endpoint's rate limit; counted (IngestLimits), not stored. */
+function rejectRateLimited(req: Request, res: Response, endpoint: Endpoint, retryAfterSec: number): void {
+  req.resume();
+  const limit = endpoint.rateLimit;
+  res.set('retry-after', String(retryAfterSec));
+  res.status(429).json({ error: `endpoint ${endpoint.id} is over its rate limit (${limit?.perSecond ?? 0}/s, burst ${limit?.burst ?? 0}); retry in ${retryAfterSec} s` });
+}
+
 /** The GET subscription handshake (`hub.challenge`): recorded, then answered with the challenge or 403. */
 async function answerSubscription(deps: IngestDeps, delivery: RawDelivery, endpoint: Endpoint, handshake: HandshakeAnswer, res: Response): Promise<void> {
   const answered = { status: handshake.status, ...(handshake.status !== 200 && { rejected: handshake.verdict.reason }) };
@@ -101,6 +137,11 @@ async function store(deps: IngestDeps, capture: Parameters<Store['append']>[0], 
   return stored;
 }
 
+/** The sender's address as recorded (X-Forwarded-For only with --trust-proxy). */
+function peerOf(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? '';
+}
+
 function toDelivery(req: Request, endpointId: string, path: string, query: string, body: Buffer, receivedAt: number): RawDelivery {
   return {
     endpointId,
@@ -109,7 +150,7 @@ function toDelivery(req: Request, endpointId: string, path: string, query: strin
     query,
     url: `${req.protocol}://${req.host ?? 'localhost'}${req.originalUrl}`,
     headers: headerPairs(req.rawHeaders),
-    peer: req.ip ?? req.socket.remoteAddress ?? '',
+    peer: peerOf(req),
     body,
     receivedAt,
   };

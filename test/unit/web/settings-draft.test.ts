@@ -4,7 +4,7 @@ import { storedSecret, toDraft, toUpdate } from '../../../web/src/features/endpo
 
 const MASK = '••••1a2b3c4d';
 const endpoint = (verify: EndpointView['verify']): EndpointView => ({
-  id: 'ep', name: 'Payments', createdAt: 0, updatedAt: 0, captureCount: 0, ingestPath: '/h/ep', forward: null,
+  id: 'ep', name: 'Payments', createdAt: 0, updatedAt: 0, captureCount: 0, ingestPath: '/h/ep', forward: null, rateLimit: null, rateLimitedCount: 0,
   response: { status: 202, headers: { 'X-Reply': 'yes' }, delayMs: 0 },
   retention: { maxCaptures: 500 },
   verify,
