@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { largestAdmittedBody } from './ingest/memory-budget';
+import { HELD_PER_BODY_BYTE, largestAdmittedBody } from './ingest/memory-budget';
 
 /** Every knob: flag name, env var, default and bounds. Nothing else reads process.env. */
 const configSchema = z.object({
@@ -9,7 +9,7 @@ const configSchema = z.object({
   data: z.string().min(1).default('./data'),
   token: z.string().min(16, 'the token must be at least 16 characters').max(512).optional(),
   bodyLimit: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024), // bytes
-  /** Body bytes the public ingest may receive and hold at once, all uploads together; beyond it 503. */
+  /** Memory the public ingest may hold for bodies at once, all uploads together (each charged 2.5× its body); beyond it 503. */
   ingestMemoryBudget: z.coerce.number().int().min(1024 * 1024).max(64 * 1024 ** 3).default(256 * 1024 * 1024), // bytes
   /** Uploads over 64 KiB (or of unknown length) one peer address (an IPv6 /64) may have in flight at once; beyond it 503. */
   ingestPeerUploads: z.coerce.number().int().min(1).max(100_000).default(8),
@@ -110,7 +110,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   }
   const { bodyLimit, ingestMemoryBudget } = parsed.data;
   if (largestAdmittedBody(ingestMemoryBudget) < bodyLimit) {
-    throw new ConfigError(`invalid configuration:\n  --ingest-memory-budget / HOOKSCOPE_INGEST_MEMORY_BUDGET: ${ingestMemoryBudget} bytes leaves no room for one body of --body-limit (${bodyLimit} bytes); use at least ${Math.ceil((bodyLimit * 16) / 15)}`);
+    throw new ConfigError(`invalid configuration:\n  --ingest-memory-budget / HOOKSCOPE_INGEST_MEMORY_BUDGET: ${ingestMemoryBudget} bytes leaves no room for one body of --body-limit (${bodyLimit} bytes); use at least ${Math.ceil((bodyLimit * HELD_PER_BODY_BYTE * 16) / 15)} (each upload is charged ${HELD_PER_BODY_BYTE}× its body)`);
   }
   return parsed.data;
 }

@@ -13,6 +13,7 @@ import { headerPairs, type RawDelivery } from '../delivery/raw-delivery';
 import { deliveryIdOf } from './dedupe';
 import type { InFlight } from './in-flight';
 import type { Admission, IngestLimits, Upload } from './ingest-limits';
+import { SMALL_BODY } from './memory-budget';
 import { bytesToReserve, declaredLength, readBody } from './read-body';
 import { sendProxiedAnswer, type ProxyForwarder } from '../forward/proxy';
 import { buildReply, decideReply, type Reply } from './reply';
@@ -111,7 +112,16 @@ async function rejectOversize(deps: IngestDeps, delivery: RawDelivery, endpoint:
 async function rejectBusy(deps: IngestDeps, delivery: RawDelivery, endpoint: Endpoint, refusal: Admission & { ok: false }, size: number, res: Response): Promise<void> {
   const stored = await store(deps, { ...newCapture(delivery, { status: 503, rejected: refusal.message }), size }, endpoint);
   res.set('retry-after', String(refusal.retryAfterSec));
+  closeUnlessSmall(res.req, res);
   res.status(503).json({ error: refusal.message, id: stored.id });
+}
+
+/**
+ * A refused large body (or one of unknown length) is not read to its end just to be dropped: the
+ * connection closes after the answer. A small one is drained so the connection can be reused.
+ */
+function closeUnlessSmall(req: Request, res: Response): void {
+  if ((declaredLength(req) ?? Infinity) > SMALL_BODY) res.set('connection', 'close');
 }
 
 /** 429 + Retry-After: over the endpoint's rate limit; counted (IngestLimits), not stored. */
@@ -119,6 +129,7 @@ function rejectRateLimited(req: Request, res: Response, endpoint: Endpoint, retr
   req.resume();
   const limit = endpoint.rateLimit;
   res.set('retry-after', String(retryAfterSec));
+  closeUnlessSmall(req, res);
   res.status(429).json({ error: `endpoint ${endpoint.id} is over its rate limit (${limit?.perSecond ?? 0}/s, burst ${limit?.burst ?? 0}); retry in ${retryAfterSec} s` });
 }
 

@@ -1,5 +1,6 @@
 import type { RateLimit } from '../../shared/rate-limit';
 import { MemoryBudget, SMALL_BODY, type Reservation } from './memory-budget';
+import { MemorySettler, type SettlerOptions } from './memory-settler';
 import { PeerUploads } from './peer-uploads';
 import { RateLimiter, type RateDecision } from './rate-limit';
 
@@ -28,6 +29,8 @@ export interface IngestLimitsOptions {
   peerUploads: number; // uploads in flight per peer address
   now: () => number; // ms
   observer?: IngestObserver;
+  /** After a burst: when to collect garbage, and how (tests inject these). */
+  settle?: Partial<SettlerOptions>;
 }
 
 /**
@@ -42,7 +45,9 @@ export class IngestLimits {
 
   constructor(options: IngestLimitsOptions) {
     this.observer = options.observer ?? {};
-    this.budget = new MemoryBudget(options.memoryBudget);
+    // A burst that held 64 MiB (or a quarter of a smaller budget) is worth a collection after.
+    const settler = new MemorySettler({ threshold: Math.min(64 * 1024 * 1024, options.memoryBudget / 4), quietMs: 2000, ...options.settle });
+    this.budget = new MemoryBudget(options.memoryBudget, { onChange: (used) => settler.observe(used) });
     this.peers = new PeerUploads(options.peerUploads);
     this.rates = new RateLimiter(options.now, (endpointId) => this.observer.rateLimited?.(endpointId));
   }

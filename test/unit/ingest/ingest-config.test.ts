@@ -16,7 +16,8 @@ describe('ingest limits configuration', () => {
   });
 
   it('refuses a budget that could never hold one body of the body limit, naming both options', () => {
-    expect(() => loadConfig(['--ingest-memory-budget', '10mb'], {})).toThrow(/--ingest-memory-budget \/ HOOKSCOPE_INGEST_MEMORY_BUDGET: .*--body-limit.*at least 11184811/s);
+    expect(() => loadConfig(['--ingest-memory-budget', '20mb'], {})).toThrow(/--ingest-memory-budget \/ HOOKSCOPE_INGEST_MEMORY_BUDGET: .*--body-limit.*at least 27962027/s);
+    expect(loadConfig(['--ingest-memory-budget', '27962027'], {}).ingestMemoryBudget).toBe(27962027);
     expect(loadConfig(['--ingest-memory-budget', '10mb', '--body-limit', '1mb'], {}).ingestMemoryBudget).toBe(10 * 1024 * 1024);
     expect(() => loadConfig(['--ingest-peer-uploads', '0'], {})).toThrow(/--ingest-peer-uploads/);
     expect(() => loadConfig(['--ingest-memory-budget', 'lots'], {})).toThrow(/HOOKSCOPE_INGEST_MEMORY_BUDGET/);

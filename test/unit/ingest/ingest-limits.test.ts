@@ -30,7 +30,7 @@ describe('per-peer upload cap', () => {
 
 describe('ingest limits (admission)', () => {
   const limits = (refused: BusyReason[] = []) =>
-    new IngestLimits({ memoryBudget: 16 * MiB, peerUploads: 2, now: () => 0, observer: { refused: (reason) => refused.push(reason) } });
+    new IngestLimits({ memoryBudget: 64 * MiB, peerUploads: 2, now: () => 0, observer: { refused: (reason) => refused.push(reason) } });
 
   it('counts only large or unknown-length uploads against the peer cap', () => {
     const reasons: BusyReason[] = [];
@@ -46,7 +46,7 @@ describe('ingest limits (admission)', () => {
   it('refuses over the budget and gives the peer slot back', () => {
     const reasons: BusyReason[] = [];
     const l = limits(reasons);
-    const held = l.admit('10.0.0.1', 14 * MiB);
+    const held = l.admit('10.0.0.1', 23 * MiB); // charged 57.5 MiB of 60 MiB (64 less the small-body headroom)
     const refused = l.admit('10.0.0.2', 2 * MiB);
     expect(refused).toMatchObject({ ok: false, reason: 'memory', message: expect.stringMatching(/ingest memory budget/) });
     expect(l.peers.inFlight('10.0.0.2')).toBe(0);

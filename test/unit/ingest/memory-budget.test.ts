@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { largestAdmittedBody, MemoryBudget, SMALL_BODY } from '../../../server/ingest/memory-budget';
+import { HELD_PER_BODY_BYTE, largestAdmittedBody, MemoryBudget, SMALL_BODY } from '../../../server/ingest/memory-budget';
 
 const MiB = 1024 * 1024;
 
 describe('memory budget', () => {
   it('admits reservations while they fit and refuses the one that would go over', () => {
-    const budget = new MemoryBudget(16 * MiB); // 1 MiB of headroom for small bodies
+    const budget = new MemoryBudget(16 * MiB, { perBodyByte: 1 }); // charged 1:1 here; 1 MiB of headroom for small bodies
     const a = budget.tryReserve(8 * MiB);
     const b = budget.tryReserve(7 * MiB);
     expect(a && b).toBeTruthy();
@@ -18,7 +18,7 @@ describe('memory budget', () => {
   });
 
   it('keeps the last part of the budget for small bodies', () => {
-    const budget = new MemoryBudget(16 * MiB);
+    const budget = new MemoryBudget(16 * MiB, { perBodyByte: 1 });
     expect(budget.headroom).toBe(1 * MiB);
     expect(budget.tryReserve(15 * MiB)).not.toBeNull();
     expect(budget.tryReserve(SMALL_BODY + 1)).toBeNull();
@@ -30,7 +30,7 @@ describe('memory budget', () => {
   });
 
   it('grows a reservation chunk by chunk, and a grown upload loses the small-body headroom', () => {
-    const budget = new MemoryBudget(16 * MiB);
+    const budget = new MemoryBudget(16 * MiB, { perBodyByte: 1 });
     const other = budget.tryReserve(15 * MiB - SMALL_BODY);
     const chunked = budget.tryReserve(0);
     expect(other && chunked).toBeTruthy();
@@ -44,7 +44,7 @@ describe('memory budget', () => {
   });
 
   it('releases once, however often release is called, and a released reservation cannot grow', () => {
-    const budget = new MemoryBudget(16 * MiB);
+    const budget = new MemoryBudget(16 * MiB, { perBodyByte: 1 });
     const keep = budget.tryReserve(2 * MiB);
     const r = budget.tryReserve(4 * MiB);
     r?.release();
@@ -57,9 +57,25 @@ describe('memory budget', () => {
     expect(budget.peak).toBe(6 * MiB);
   });
 
-  it('names the largest body a budget can ever take', () => {
-    expect(largestAdmittedBody(256 * MiB)).toBe(240 * MiB);
+  it('charges each body byte HELD_PER_BODY_BYTE bytes (the body plus the store’s copy of it)', () => {
+    expect(HELD_PER_BODY_BYTE).toBe(2.5);
     const budget = new MemoryBudget(256 * MiB);
-    expect(budget.tryReserve(240 * MiB)).not.toBeNull();
+    const bodies = Array.from({ length: 10 }, () => budget.tryReserve(9 * MiB));
+    expect(bodies.every((r) => r !== null)).toBe(true);
+    expect(budget.used).toBe(225 * MiB);
+    expect(budget.tryReserve(10 * MiB)).toBeNull(); // 25 MiB more would pass the 240 MiB large-body ceiling
+    const chunked = budget.tryReserve(0);
+    expect(chunked?.grow(MiB)).toBe(true);
+    expect(budget.used).toBe(227.5 * MiB);
+    chunked?.release();
+    bodies.forEach((r) => r?.release());
+    expect(budget.used).toBe(0);
+  });
+
+  it('names the largest body a budget can ever take', () => {
+    expect(largestAdmittedBody(256 * MiB)).toBe(96 * MiB);
+    const budget = new MemoryBudget(256 * MiB);
+    expect(budget.tryReserve(96 * MiB)).not.toBeNull();
+    expect(new MemoryBudget(256 * MiB).tryReserve(96 * MiB + 1)).toBeNull();
   });
 });
