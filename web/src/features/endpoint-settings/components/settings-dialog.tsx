@@ -7,6 +7,7 @@ import { errorMessage, useApi } from '../../../lib/api-client';
 import { updateEndpoint } from '../api/settings-api';
 import { storedSecret, toDraft, toUpdate, type Draft } from '../utils/draft';
 import { ForwardForm } from './forward-form';
+import { RateLimitField } from './rate-limit-field';
 import { ResponseForm } from './response-form';
 import { SchemaForm } from './schema-form';
 import { TestEventForm } from './test-event-form';
@@ -62,6 +63,7 @@ export function SettingsDialog({ endpoint, initialTab = 'response', onClose, onS
       ]} />
       <div className="dialog__body">
         {tab === 'response' && <ResponseForm draft={draft} patch={patch} />}
+        {tab === 'response' && <RateLimitField draft={draft} patch={patch} endpointId={endpoint.id} />}
         {tab === 'verify' && <VerifyForm draft={draft} patch={patch} storedSecret={storedSecret(endpoint, draft.scheme)} />}
         {tab === 'schema' && <SchemaForm draft={draft} patch={patch} />}
         {tab === 'forward' && <ForwardForm draft={draft} patch={patch} />}

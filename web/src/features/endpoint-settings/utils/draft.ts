@@ -1,12 +1,13 @@
 import type { EndpointView, UpdateEndpoint } from '../../../../../shared/endpoint';
 import type { CatalogName } from '../../../../../shared/schema-config';
 import { SECRET_MASK_PREFIX, type HmacConfig, type HmacPreset, type JwtConfig, type VerifyConfig } from '../../../../../shared/verify-config';
+import { rateLimitDraft, rateLimitUpdate, type RateLimitDraft } from './rate-limit-draft';
 
 export type Scheme = 'none' | 'hmac' | 'jwt' | 'headerToken';
 type Mode = 'off' | 'observe' | 'enforce';
 
 /** The settings form's state: strings as typed, turned into an update by `toUpdate`. */
-export interface Draft {
+export interface Draft extends RateLimitDraft {
   status: string;
   headers: Array<[string, string]>;
   /** null: the default `{"ok":true,"id":…}` body. */
@@ -94,6 +95,7 @@ export function toDraft(endpoint: EndpointView): Draft {
     forwardTimeoutMs: endpoint.forward?.timeoutMs === undefined ? '' : String(endpoint.forward.timeoutMs),
     forwardMaxAttempts: endpoint.forward?.maxAttempts === undefined ? '' : String(endpoint.forward.maxAttempts),
     forwardAppendPath: endpoint.forward?.appendPath ?? true,
+    ...rateLimitDraft(endpoint),
   };
 }
 
@@ -202,5 +204,6 @@ export function toUpdate(draft: Draft, endpoint: EndpointView): UpdateEndpoint {
       ...(draft.forwardMode === 'proxy' && optionalInt(draft.forwardTimeoutMs) !== undefined && { timeoutMs: optionalInt(draft.forwardTimeoutMs) }),
       ...(draft.forwardMode === 'async' && optionalInt(draft.forwardMaxAttempts) !== undefined && { maxAttempts: optionalInt(draft.forwardMaxAttempts) }),
     } : null,
+    rateLimit: rateLimitUpdate(draft),
   };
 }
