@@ -66,21 +66,30 @@ interface Sink {
   drop(): void;
 }
 
-/** A body of known length: one buffer of that size, each chunk copied in where it belongs. */
+/**
+ * A body of known length: a body that arrives in one chunk is that chunk (no copy); otherwise one
+ * buffer of the declared size, allocated at the first chunk, each chunk copied in where it belongs.
+ */
 function fixedSink(length: number): Sink {
-  // Uninitialised memory is fine: every byte is written before the body is used, and a body
-  // that arrives short is never used (the request ends in an error instead).
-  let buffer: Buffer | null = Buffer.allocUnsafeSlow(length);
+  let buffer: Buffer | null = null;
   let offset = 0;
+  let dropped = false;
   return {
     add(chunk) {
-      if (!buffer || offset + chunk.length > length) return false; // the HTTP parser never delivers more
-      chunk.copy(buffer, offset);
+      if (dropped || offset + chunk.length > length) return false; // the HTTP parser never delivers more
+      if (offset === 0 && chunk.length === length) buffer = chunk;
+      else {
+        // Uninitialised memory is fine: every byte is written before the body is used, and a body
+        // that arrives short is never used (the request ends in an error instead).
+        buffer ??= Buffer.allocUnsafeSlow(length);
+        chunk.copy(buffer, offset);
+      }
       offset += chunk.length;
       return true;
     },
     body: () => (buffer ?? Buffer.alloc(0)).subarray(0, offset),
     drop() {
+      dropped = true;
       buffer = null;
     },
   };

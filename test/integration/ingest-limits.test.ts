@@ -13,7 +13,7 @@ const MiB = 1024 * KiB;
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ bodyLimit: MiB, ingestMemoryBudget: 4 * MiB, ingestPeerUploads: 2, headersTimeoutMs: 1000, requestTimeoutMs: 1500 });
+  server = await startTestServer({ bodyLimit: MiB, ingestMemoryBudget: 4 * MiB, ingestPeerUploads: 2 });
 });
 afterAll(() => server.dispose());
 
@@ -145,10 +145,16 @@ describe('reservations are released on every path', () => {
   });
 
   it('when the request times out', async () => {
-    const stalled = openUpload(`${server.url}${ingest}`, { declared: MiB, localAddress: '127.0.0.8' });
-    await stalled.write(randomBytes(KiB));
-    await until(() => budget().used === charged(MiB), 'the stalled upload holds its declared length');
-    await until(() => budget().used === 0, 'the request timeout (1.5 s) released it', 8000);
+    const impatient = await startTestServer({ bodyLimit: MiB, ingestMemoryBudget: 4 * MiB, headersTimeoutMs: 1000, requestTimeoutMs: 1000 });
+    try {
+      const stalled = openUpload(`${impatient.url}${ingest}`, { declared: MiB, localAddress: '127.0.0.8' });
+      await stalled.write(randomBytes(KiB));
+      const held = impatient.limits.budget;
+      await until(() => held.used === held.charge(MiB), 'the stalled upload holds its declared length');
+      await until(() => held.used === 0 && impatient.limits.peers.total === 0, 'the request timeout (1 s) released it', 15_000);
+    } finally {
+      await impatient.dispose();
+    }
   });
 
   it('when storing fails (the endpoint is deleted meanwhile)', async () => {

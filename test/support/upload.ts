@@ -46,7 +46,7 @@ export function openUpload(url: string, options: { declared: number | null; loca
 }
 
 /** Waits until `condition` holds (checked every few ms), or fails after `ms`. */
-export async function until(condition: () => boolean, what: string, ms = 5000): Promise<void> {
+export async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
