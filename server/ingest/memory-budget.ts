@@ -69,29 +69,20 @@ export class MemoryBudget {
 
   /** A reservation for a body of `bytes` (0 when its size is not known yet), or null when it does not fit. */
   tryReserve(bytes: number): Reservation | null {
-    if (!this.fits(0, bytes)) return null;
-    this.take(this.charge(bytes));
-    let mine = bytes;
-    let released = false;
-    const take = (more: number) => {
-      if (released || !this.fits(mine, more)) return false;
-      this.take(this.charge(mine + more) - this.charge(mine));
-      mine += more;
-      return true;
-    };
-    const release = () => {
-      if (released) return;
-      released = true;
-      this.held -= this.charge(mine);
-      this.onChange(this.held);
-    };
-    return {
-      get bytes() {
-        return released ? 0 : mine;
-      },
-      grow: take,
-      release,
-    };
+    return this.grow(0, bytes) ? new BudgetReservation(this, bytes) : null;
+  }
+
+  /** Charges `more` body bytes to an upload holding `current`; false (charging nothing) when they do not fit. For reservations. */
+  grow(current: number, more: number): boolean {
+    if (!this.fits(current, more)) return false;
+    this.take(this.charge(current + more) - this.charge(current));
+    return true;
+  }
+
+  /** Gives back what a body of `bytes` was charged. For reservations. */
+  giveBack(bytes: number): void {
+    this.held -= this.charge(bytes);
+    this.onChange(this.held);
   }
 
   /** Whether an upload holding a body of `current` bytes may hold `more`. */
@@ -105,5 +96,31 @@ export class MemoryBudget {
     this.held += bytes;
     if (this.held > this.peak) this.peak = this.held;
     this.onChange(this.held);
+  }
+}
+
+/** One upload's share of a MemoryBudget. */
+class BudgetReservation implements Reservation {
+  private released = false;
+
+  constructor(
+    private readonly budget: MemoryBudget,
+    private held: number, // body bytes
+  ) {}
+
+  get bytes(): number {
+    return this.released ? 0 : this.held;
+  }
+
+  grow(more: number): boolean {
+    if (this.released || !this.budget.grow(this.held, more)) return false;
+    this.held += more;
+    return true;
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.budget.giveBack(this.held);
   }
 }
