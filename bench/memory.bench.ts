@@ -135,7 +135,7 @@ async function hookscope(scenario: (typeof SCENARIOS)[number]): Promise<void> {
 
     const busy = statuses.filter((s) => s === 503).length;
     const others = statuses.length - ok(statuses) - busy;
-    const atOnce = Math.max(1, Math.round(peakReserved / (BODY.length * HELD_PER_BODY_BYTE)));
+    const atOnce = Math.max(1, Math.round(peakReserved / (BODY.length * HELD_PER_BODY_BYTE.lowdb)));
     console.log(`\n${scenario.label}`);
     console.log(`  RSS before ${mib(base)}, peak ${mib(peak)} (growth ${mib(peak - base)}), right after the burst ${mib(after)}, idle ${idle.join(', ')}`);
     console.log(`  ${UPLOADS} uploads in ${(burstMs / 1000).toFixed(1)} s: ${ok(statuses)} × 2xx, ${busy} × 503${others ? `, ${others} other` : ''}; at most ${atOnce} admitted at once → growth ≈ ${((peak - base) / atOnce / BODY.length).toFixed(2)}× the body per admitted upload`);
@@ -151,6 +151,6 @@ export default async function run(): Promise<void> {
   const buffered = await receivePath('buffer');
   const concatenated = await receivePath('concat');
   console.log(`\nreceive path alone, ${UPLOADS} bodies held at once: ${(buffered / BODY.length).toFixed(2)}× the body per upload reading into one buffer of the declared length (now), ${(concatenated / BODY.length).toFixed(2)}× with chunks + Buffer.concat (before)`);
-  console.log(`\nHookscope (lowdb store, body limit 10 MiB; the budget charges ${HELD_PER_BODY_BYTE}× each body)`);
+  console.log(`\nHookscope (lowdb store, body limit 10 MiB; the budget charges ${HELD_PER_BODY_BYTE.lowdb}× each body)`);
   for (const scenario of SCENARIOS) await hookscope(scenario);
 }

@@ -115,9 +115,10 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   if (parsed.data.store === 'postgres' && !parsed.data.databaseUrl) {
     throw new ConfigError('invalid configuration:\n  --database-url / HOOKSCOPE_DATABASE_URL: required with --store postgres');
   }
-  const { bodyLimit, ingestMemoryBudget } = parsed.data;
-  if (largestAdmittedBody(ingestMemoryBudget) < bodyLimit) {
-    throw new ConfigError(`invalid configuration:\n  --ingest-memory-budget / HOOKSCOPE_INGEST_MEMORY_BUDGET: ${ingestMemoryBudget} bytes leaves no room for one body of --body-limit (${bodyLimit} bytes); use at least ${Math.ceil((bodyLimit * HELD_PER_BODY_BYTE * 16) / 15)} (each upload is charged ${HELD_PER_BODY_BYTE}× its body)`);
+  const { bodyLimit, ingestMemoryBudget, store } = parsed.data;
+  const perBodyByte = HELD_PER_BODY_BYTE[store];
+  if (largestAdmittedBody(ingestMemoryBudget, perBodyByte) < bodyLimit) {
+    throw new ConfigError(`invalid configuration:\n  --ingest-memory-budget / HOOKSCOPE_INGEST_MEMORY_BUDGET: ${ingestMemoryBudget} bytes leaves no room for one body of --body-limit (${bodyLimit} bytes); use at least ${Math.ceil((bodyLimit * perBodyByte * 16) / 15)} (with --store ${store} each upload is charged ${perBodyByte}× its body)`);
   }
   return parsed.data;
 }

@@ -14,6 +14,7 @@ import { PgHub } from './stream/pg-hub';
 import { attachStream, type StreamOptions, type StreamServer } from './stream/stream-server';
 import { InFlight } from './ingest/in-flight';
 import { IngestLimits } from './ingest/ingest-limits';
+import { HELD_PER_BODY_BYTE } from './ingest/memory-budget';
 import { createIngestMetrics } from './ingest/ingest-metrics';
 import { resolveToken } from './token';
 import { silentLogger, type Logger } from './logging/logger';
@@ -84,7 +85,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   await alerts.start();
   const inFlight = new InFlight();
   const ingestMetrics = createIngestMetrics(metrics.registry);
-  const limits = new IngestLimits({ memoryBudget: config.ingestMemoryBudget, peerUploads: config.ingestPeerUploads, now, observer: ingestMetrics.observer });
+  const limits = new IngestLimits({ memoryBudget: config.ingestMemoryBudget, perBodyByte: HELD_PER_BODY_BYTE[config.store], peerUploads: config.ingestPeerUploads, now, observer: ingestMetrics.observer });
   ingestMetrics.watch(limits);
   const app = createApp({
     store, hub, token, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, now, logger, webDir: DEFAULT_WEB_DIR,

@@ -26,6 +26,8 @@ export type Admission = { ok: true; upload: Upload } | { ok: false; reason: Busy
 
 export interface IngestLimitsOptions {
   memoryBudget: number; // bytes
+  /** Bytes charged per body byte (HELD_PER_BODY_BYTE of the store in use). */
+  perBodyByte: number;
   peerUploads: number; // uploads in flight per peer address
   now: () => number; // ms
   observer?: IngestObserver;
@@ -47,7 +49,7 @@ export class IngestLimits {
     this.observer = options.observer ?? {};
     // A burst that held 64 MiB (or a quarter of a smaller budget) is worth a collection after.
     const settler = new MemorySettler({ threshold: Math.min(64 * 1024 * 1024, options.memoryBudget / 4), quietMs: 2000, ...options.settle });
-    this.budget = new MemoryBudget(options.memoryBudget, { onChange: (used) => settler.observe(used) });
+    this.budget = new MemoryBudget(options.memoryBudget, { perBodyByte: options.perBodyByte, onChange: (used) => settler.observe(used) });
     this.peers = new PeerUploads(options.peerUploads);
     this.rates = new RateLimiter(options.now, (endpointId) => this.observer.rateLimited?.(endpointId));
   }

@@ -5,24 +5,29 @@
 export const SMALL_BODY = 64 * 1024; // bytes
 
 /**
- * Bytes an upload makes the server hold per byte of its body, which the budget charges: the body
- * itself (read into one buffer), plus the store's copy while it is written (lowdb's segment record
- * carries the body base64-encoded, 4/3 of it; PostgreSQL's driver copies it into its message),
- * plus slack for socket chunks not yet collected. So the budget bounds memory, not just bodies.
+ * Bytes an upload makes the server hold per byte of its body, which the budget charges, by store:
+ * the body itself (read into one buffer of its declared length), plus what the store holds while
+ * it writes it — nothing more for the embedded store (the segment writer hands the body's own
+ * buffer to `writev`), a copy for PostgreSQL (the driver writes the body into its protocol
+ * message, a buffer that grows by doubling) — plus slack for socket chunks not yet collected. So
+ * the budget bounds memory, not just bodies; `npm run bench -- memory` measures what is held.
  */
-export const HELD_PER_BODY_BYTE = 2.5;
+export const HELD_PER_BODY_BYTE = { lowdb: 1.5, postgres: 3 } as const;
+
+/** Which store's charge applies. */
+export type BudgetedStore = keyof typeof HELD_PER_BODY_BYTE;
 
 /** The share of a budget kept for small bodies. */
 const headroomOf = (limit: number) => Math.floor(limit / 16); // bytes
 
 /** The largest body a budget of `limit` bytes can ever admit (when nothing else is held). */
-export function largestAdmittedBody(limit: number): number {
-  return Math.floor((limit - headroomOf(limit)) / HELD_PER_BODY_BYTE);
+export function largestAdmittedBody(limit: number, perBodyByte: number): number {
+  return Math.floor((limit - headroomOf(limit)) / perBodyByte);
 }
 
 /** What one upload holds against the budget; `release` is idempotent. */
 export interface Reservation {
-  /** Body bytes reserved now (the budget charges HELD_PER_BODY_BYTE times that). */
+  /** Body bytes reserved now (the budget charges `perBodyByte` times that). */
   readonly bytes: number;
   /** Reserves `more` body bytes too (a chunk of a body without Content-Length); false, reserving nothing more, when they do not fit. */
   grow(more: number): boolean;
@@ -50,9 +55,9 @@ export class MemoryBudget {
 
   constructor(
     readonly limit: number, // bytes
-    options: { perBodyByte?: number; onChange?: (used: number) => void } = {},
+    options: { perBodyByte: number; onChange?: (used: number) => void },
   ) {
-    this.perBodyByte = options.perBodyByte ?? HELD_PER_BODY_BYTE;
+    this.perBodyByte = options.perBodyByte;
     this.headroom = headroomOf(limit);
     this.onChange = options.onChange ?? (() => undefined);
   }

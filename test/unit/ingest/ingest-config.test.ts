@@ -16,8 +16,9 @@ describe('ingest limits configuration', () => {
   });
 
   it('refuses a budget that could never hold one body of the body limit, naming both options', () => {
-    expect(() => loadConfig(['--ingest-memory-budget', '20mb'], {})).toThrow(/--ingest-memory-budget \/ HOOKSCOPE_INGEST_MEMORY_BUDGET: .*--body-limit.*at least 27962027/s);
-    expect(loadConfig(['--ingest-memory-budget', '27962027'], {}).ingestMemoryBudget).toBe(27962027);
+    expect(() => loadConfig(['--ingest-memory-budget', '15mb'], {})).toThrow(/--ingest-memory-budget \/ HOOKSCOPE_INGEST_MEMORY_BUDGET: .*--body-limit.*at least 16777216 \(with --store lowdb each upload is charged 1.5× its body\)/s);
+    expect(() => loadConfig(['--ingest-memory-budget', '16mb', '--store', 'postgres', '--database-url', 'postgres://h@127.0.0.1/h'], {})).toThrow(/at least 33554432 \(with --store postgres each upload is charged 3× its body\)/);
+    expect(loadConfig(['--ingest-memory-budget', '16777216'], {}).ingestMemoryBudget).toBe(16777216);
     expect(loadConfig(['--ingest-memory-budget', '10mb', '--body-limit', '1mb'], {}).ingestMemoryBudget).toBe(10 * 1024 * 1024);
     expect(() => loadConfig(['--ingest-peer-uploads', '0'], {})).toThrow(/--ingest-peer-uploads/);
     expect(() => loadConfig(['--ingest-memory-budget', 'lots'], {})).toThrow(/HOOKSCOPE_INGEST_MEMORY_BUDGET/);

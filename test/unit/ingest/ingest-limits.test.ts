@@ -30,7 +30,7 @@ describe('per-peer upload cap', () => {
 
 describe('ingest limits (admission)', () => {
   const limits = (refused: BusyReason[] = []) =>
-    new IngestLimits({ memoryBudget: 64 * MiB, peerUploads: 2, now: () => 0, observer: { refused: (reason) => refused.push(reason) } });
+    new IngestLimits({ memoryBudget: 64 * MiB, perBodyByte: 2.5, peerUploads: 2, now: () => 0, observer: { refused: (reason) => refused.push(reason) } });
 
   it('counts only large or unknown-length uploads against the peer cap', () => {
     const reasons: BusyReason[] = [];

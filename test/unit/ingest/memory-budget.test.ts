@@ -57,25 +57,26 @@ describe('memory budget', () => {
     expect(budget.peak).toBe(6 * MiB);
   });
 
-  it('charges each body byte HELD_PER_BODY_BYTE bytes (the body plus the store’s copy of it)', () => {
-    expect(HELD_PER_BODY_BYTE).toBe(2.5);
-    const budget = new MemoryBudget(256 * MiB);
-    const bodies = Array.from({ length: 10 }, () => budget.tryReserve(9 * MiB));
+  it('charges each body byte what the store in use holds for it (the body, plus the driver\'s copy for PostgreSQL)', () => {
+    expect(HELD_PER_BODY_BYTE).toEqual({ lowdb: 1.5, postgres: 3 });
+    const budget = new MemoryBudget(256 * MiB, { perBodyByte: HELD_PER_BODY_BYTE.lowdb });
+    const bodies = Array.from({ length: 17 }, () => budget.tryReserve(9 * MiB));
     expect(bodies.every((r) => r !== null)).toBe(true);
-    expect(budget.used).toBe(225 * MiB);
-    expect(budget.tryReserve(10 * MiB)).toBeNull(); // 25 MiB more would pass the 240 MiB large-body ceiling
+    expect(budget.used).toBe(229.5 * MiB);
+    expect(budget.tryReserve(9 * MiB)).toBeNull(); // 13.5 MiB more would pass the 240 MiB large-body ceiling
     const chunked = budget.tryReserve(0);
     expect(chunked?.grow(MiB)).toBe(true);
-    expect(budget.used).toBe(227.5 * MiB);
+    expect(budget.used).toBe(231 * MiB);
     chunked?.release();
     bodies.forEach((r) => r?.release());
     expect(budget.used).toBe(0);
   });
 
-  it('names the largest body a budget can ever take', () => {
-    expect(largestAdmittedBody(256 * MiB)).toBe(96 * MiB);
-    const budget = new MemoryBudget(256 * MiB);
-    expect(budget.tryReserve(96 * MiB)).not.toBeNull();
-    expect(new MemoryBudget(256 * MiB).tryReserve(96 * MiB + 1)).toBeNull();
+  it('names the largest body a budget can ever take, per store', () => {
+    expect(largestAdmittedBody(256 * MiB, HELD_PER_BODY_BYTE.lowdb)).toBe(160 * MiB);
+    expect(largestAdmittedBody(256 * MiB, HELD_PER_BODY_BYTE.postgres)).toBe(80 * MiB);
+    const budget = new MemoryBudget(256 * MiB, { perBodyByte: HELD_PER_BODY_BYTE.postgres });
+    expect(budget.tryReserve(80 * MiB)).not.toBeNull();
+    expect(new MemoryBudget(256 * MiB, { perBodyByte: HELD_PER_BODY_BYTE.postgres }).tryReserve(80 * MiB + 1)).toBeNull();
   });
 });
