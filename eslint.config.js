@@ -20,6 +20,7 @@ export default tseslint.config(
   // the folder they reach, so `../ingest/…` from server/verify fails lint.
   ...layerRules({
     'server/logging/**': ['ingest', 'replay', 'api', 'forward', 'stream', 'store', 'verify', 'validate', 'signing', 'delivery'],
+    'server/net/**': ['ingest', 'replay', 'api', 'forward', 'stream', 'store', 'verify', 'validate', 'signing', 'delivery'],
     'server/delivery/**': ['ingest', 'replay', 'api', 'forward', 'stream', 'store', 'verify', 'validate', 'signing'],
     'server/signing/**': ['ingest', 'replay', 'api', 'forward', 'stream', 'store', 'verify', 'validate'],
     'server/verify/**': ['ingest', 'replay', 'api', 'forward', 'stream'],

@@ -36,6 +36,7 @@ async function measure(label: string, urls: string[]): Promise<LoadResult> {
     p99: Math.max(...results.map((r) => r.p99)),
     errors: results.reduce((sum, r) => sum + r.errors, 0),
     non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+    total: results.reduce((sum, r) => sum + r.total, 0),
   };
   console.log(`${label.padEnd(52)} ${fmt(total)}`);
   return total;

@@ -43,7 +43,7 @@ async function loadRotating(url: string, tokens: string[], seconds: number): Pro
     headers: { 'content-type': 'application/json' },
     requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: tokens[next++ % tokens.length] as string } }) }],
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx };
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx, total: result.requests.total };
 }
 
 const run1 = (s: Scenario, seconds: number) => (s.rotating ? loadRotating(s.url, s.rotating, seconds) : load(s.url, { body: BODY, seconds, headers: s.headers }));

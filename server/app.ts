@@ -36,6 +36,8 @@ export interface AppDeps {
   proxy?: IngestDeps['proxy'];
   inFlight?: IngestDeps['inFlight'];
   random?: IngestDeps['random'];
+  /** Memory budget, per-peer upload cap and rate limits of the public ingest. */
+  limits: IngestDeps['limits'];
   /** Replay, bulk replay, export/import; their routes are mounted when given. */
   replay?: ReplayServices;
   /** Prometheus metrics, served at `/metrics` (token required: labels name endpoint ids) when given. */

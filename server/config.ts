@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { LOG_FORMATS, LOG_LEVELS } from './logging/levels';
+import { HELD_PER_BODY_BYTE, largestAdmittedBody } from './ingest/memory-budget';
 
 /** Every knob: flag name, env var, default and bounds. Nothing else reads process.env. */
 const configSchema = z.object({
@@ -9,6 +10,10 @@ const configSchema = z.object({
   data: z.string().min(1).default('./data'),
   token: z.string().min(16, 'the token must be at least 16 characters').max(512).optional(),
   bodyLimit: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024), // bytes
+  /** Memory the public ingest may hold for bodies at once, all uploads together (each charged 2.5× its body); beyond it 503. */
+  ingestMemoryBudget: z.coerce.number().int().min(1024 * 1024).max(64 * 1024 ** 3).default(256 * 1024 * 1024), // bytes
+  /** Uploads over 64 KiB (or of unknown length) one peer address (an IPv6 /64) may have in flight at once; beyond it 503. */
+  ingestPeerUploads: z.coerce.number().int().min(1).max(100_000).default(8),
   trustProxy: z
     .string()
     .default('false')
@@ -48,6 +53,8 @@ const FLAGS: Record<keyof Config, { flag: string; env: string }> = {
   data: { flag: 'data', env: 'HOOKSCOPE_DATA' },
   token: { flag: 'token', env: 'HOOKSCOPE_TOKEN' },
   bodyLimit: { flag: 'body-limit', env: 'HOOKSCOPE_BODY_LIMIT' },
+  ingestMemoryBudget: { flag: 'ingest-memory-budget', env: 'HOOKSCOPE_INGEST_MEMORY_BUDGET' },
+  ingestPeerUploads: { flag: 'ingest-peer-uploads', env: 'HOOKSCOPE_INGEST_PEER_UPLOADS' },
   trustProxy: { flag: 'trust-proxy', env: 'HOOKSCOPE_TRUST_PROXY' },
   publicUrl: { flag: 'public-url', env: 'HOOKSCOPE_PUBLIC_URL' },
   store: { flag: 'store', env: 'HOOKSCOPE_STORE' },
@@ -66,8 +73,11 @@ export class ConfigError extends Error {}
 
 /** Table of options for `--help` and the README. */
 export function describeOptions(): string {
-  return Object.values(FLAGS).map(({ flag, env }) => `  --${flag.padEnd(18)} ${env}`).join('\n');
+  return Object.values(FLAGS).map(({ flag, env }) => `  --${flag.padEnd(22)} ${env}`).join('\n');
 }
+
+/** Options given as sizes. */
+const SIZES = new Set(['bodyLimit', 'ingestMemoryBudget']);
 
 /** Sizes like `10mb`, `512kb`, `1048576`. */
 function parseSize(value: string): string {
@@ -91,7 +101,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   const raw: Record<string, unknown> = {};
   for (const [key, { flag, env: name }] of Object.entries(FLAGS)) {
     const value = values[flag] ?? env[name];
-    if (value !== undefined) raw[key] = key === 'bodyLimit' && typeof value === 'string' ? parseSize(value) : value;
+    if (value !== undefined) raw[key] = SIZES.has(key) && typeof value === 'string' ? parseSize(value) : value;
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
@@ -104,6 +114,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   }
   if (parsed.data.store === 'postgres' && !parsed.data.databaseUrl) {
     throw new ConfigError('invalid configuration:\n  --database-url / HOOKSCOPE_DATABASE_URL: required with --store postgres');
+  }
+  const { bodyLimit, ingestMemoryBudget, store } = parsed.data;
+  const perBodyByte = HELD_PER_BODY_BYTE[store];
+  if (largestAdmittedBody(ingestMemoryBudget, perBodyByte) < bodyLimit) {
+    throw new ConfigError(`invalid configuration:\n  --ingest-memory-budget / HOOKSCOPE_INGEST_MEMORY_BUDGET: ${ingestMemoryBudget} bytes leaves no room for one body of --body-limit (${bodyLimit} bytes); use at least ${Math.ceil((bodyLimit * perBodyByte * 16) / 15)} (with --store ${store} each upload is charged ${perBodyByte}× its body)`);
   }
   return parsed.data;
 }

@@ -13,6 +13,9 @@ import { LocalHub, type Hub } from './stream/hub';
 import { PgHub } from './stream/pg-hub';
 import { attachStream, type StreamOptions, type StreamServer } from './stream/stream-server';
 import { InFlight } from './ingest/in-flight';
+import { IngestLimits } from './ingest/ingest-limits';
+import { HELD_PER_BODY_BYTE } from './ingest/memory-budget';
+import { createIngestMetrics } from './ingest/ingest-metrics';
 import { resolveToken } from './token';
 import { silentLogger, type Logger } from './logging/logger';
 import { packagePath } from './package-files';
@@ -33,6 +36,8 @@ export interface RunningServer {
   replay: ReplayServices;
   /** Endpoint alerts (counting, silence, sending). */
   alerts: AlertService;
+  /** The public ingest's memory budget, per-peer upload cap and rate limits. */
+  limits: IngestLimits;
   /** Stops accepting, lets in-flight requests finish, then closes the store. */
   close(): Promise<void>;
 }
@@ -79,9 +84,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const alerts = new AlertService({ store, hub, sender: replay.sender, ledger: alertLedger, now, logger, ...options.alerts });
   await alerts.start();
   const inFlight = new InFlight();
+  const ingestMetrics = createIngestMetrics(metrics.registry);
+  const limits = new IngestLimits({ memoryBudget: config.ingestMemoryBudget, perBodyByte: HELD_PER_BODY_BYTE[config.store], peerUploads: config.ingestPeerUploads, now, observer: ingestMetrics.observer });
+  ingestMetrics.watch(limits);
   const app = createApp({
     store, hub, token, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, now, logger, webDir: DEFAULT_WEB_DIR,
-    replay, onStored: replay.forwarder.onStored, proxy: replay.proxy, metrics, inFlight, alertLedger, random: options.random,
+    replay, onStored: replay.forwarder.onStored, proxy: replay.proxy, metrics, inFlight, alertLedger, random: options.random, limits,
   });
   const http = createServer(
     { headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, keepAliveTimeout: 5000, connectionsCheckingInterval: 1000 },
@@ -123,7 +131,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     })();
     return closing;
   };
-  return { url: `http://${shownHost}:${port}`, port, token, store, hub, http, stream, replay, alerts, close };
+  return { url: `http://${shownHost}:${port}`, port, token, store, hub, http, stream, replay, alerts, limits, close };
 }
 
 async function openStore(config: Config, logger: Logger): Promise<Store> {

@@ -4,6 +4,7 @@ import { schemaConfigSchema } from './schema-config';
 import { forwardConfigSchema } from './forward-config';
 import { responseRulesSchema } from './rules';
 import { alertRulesSchema } from './alerts';
+import { rateLimitSchema } from './rate-limit';
 
 export const MAX_RESPONSE_DELAY_MS = 30_000;
 export const DEFAULT_MAX_CAPTURES = 1000;
@@ -45,6 +46,8 @@ export const endpointSchema = z.object({
   rules: responseRulesSchema.default([]),
   /** Alerts (shared/alerts.ts). */
   alerts: alertRulesSchema.default([]),
+  /** Null: no limit. */
+  rateLimit: rateLimitSchema.nullable().default(null),
 });
 export type Endpoint = z.infer<typeof endpointSchema>;
 
@@ -60,6 +63,8 @@ export const createEndpointSchema = z.strictObject({
   forward: forwardConfigSchema.nullable().optional(),
   rules: responseRulesSchema.optional(),
   alerts: alertRulesSchema.optional(),
+  /** null removes the limit. */
+  rateLimit: rateLimitSchema.nullable().optional(),
 });
 export type CreateEndpoint = z.infer<typeof createEndpointSchema>;
 
@@ -72,5 +77,7 @@ export const endpointViewSchema = endpointSchema.extend({
   captureCount: z.number().int(),
   /** Path of the ingest URL, `/h/<id>`. */
   ingestPath: z.string(),
+  /** Deliveries this server instance answered 429 (over `rateLimit`) since it started; not stored. */
+  rateLimitedCount: z.number().int().min(0).default(0),
 });
 export type EndpointView = z.infer<typeof endpointViewSchema>;

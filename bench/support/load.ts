@@ -41,6 +41,8 @@ export interface LoadResult {
   p99: number; // ms
   errors: number;
   non2xx: number;
+  /** Requests answered in all. */
+  total: number;
 }
 
 /** Drives `url` with autocannon: POSTs of `body` for `seconds` at `connections`. */
@@ -59,6 +61,7 @@ export async function load(url: string, options: { body: string; connections?: n
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    total: result.requests.total,
   };
 }
 

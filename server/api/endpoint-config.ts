@@ -31,6 +31,7 @@ export function buildEndpoint(id: string, input: CreateEndpoint, now: number): E
       forward: stampForward(input.forward ?? null, null, now),
       rules: input.rules ?? [],
       alerts: input.alerts ?? [],
+      rateLimit: input.rateLimit ?? null,
     },
     'endpoint',
   ));
@@ -48,14 +49,15 @@ export function applyUpdate(previous: Endpoint, input: CreateEndpoint, now: numb
     ...(input.forward !== undefined && { forward: stampForward(input.forward, previous.forward, now) }),
     ...(input.rules !== undefined && { rules: input.rules }),
     ...(input.alerts !== undefined && { alerts: input.alerts }),
+    ...(input.rateLimit !== undefined && { rateLimit: input.rateLimit }),
     updatedAt: now,
   };
   return checkJsonSchema(restoreAlertUrls(restoreMaskedSecrets(parseBody(endpointSchema, merged, 'endpoint'), previous), previous));
 }
 
-/** The endpoint as the API and stream show it. */
-export function endpointView(endpoint: Endpoint, captureCount: number): EndpointView {
-  return { ...maskAlertUrls(maskSecrets(endpoint)), captureCount, ingestPath: `/h/${endpoint.id}` };
+/** The endpoint as the API and stream show it; `rateLimitedCount` is this instance's count of 429s. */
+export function endpointView(endpoint: Endpoint, captureCount: number, rateLimitedCount = 0): EndpointView {
+  return { ...maskAlertUrls(maskSecrets(endpoint)), captureCount, ingestPath: `/h/${endpoint.id}`, rateLimitedCount };
 }
 
 /** A new or retargeted forward rule starts now; an unchanged one keeps its start (never the client's). */

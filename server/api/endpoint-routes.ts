@@ -23,12 +23,14 @@ export interface EndpointRouteDeps {
   store: Store;
   hub: Hub;
   now: () => number;
+  /** Where each endpoint's count of rate-limited deliveries is kept (this instance, since start). */
+  limits?: { rates: { limitedCount(endpointId: string): number } };
 }
 
 /** `/api/endpoints…`: endpoint CRUD and each endpoint's capture list. */
-export function createEndpointRoutes({ store, hub, now }: EndpointRouteDeps): Router {
+export function createEndpointRoutes({ store, hub, now, limits }: EndpointRouteDeps): Router {
   const router = Router();
-  const view = async (endpoint: Endpoint) => endpointView(endpoint, await store.count(endpoint.id));
+  const view = async (endpoint: Endpoint) => endpointView(endpoint, await store.count(endpoint.id), limits?.rates.limitedCount(endpoint.id));
   const requireEndpoint = async (id: string) => {
     const endpoint = await store.getEndpoint(id);
     if (!endpoint) throw new NotFoundError(`no endpoint with id "${id}"`);

@@ -12,7 +12,9 @@ import { newCapture, splitIngestUrl } from './capture';
 import { headerPairs, type RawDelivery } from '../delivery/raw-delivery';
 import { deliveryIdOf } from './dedupe';
 import type { InFlight } from './in-flight';
-import { readBody } from './read-body';
+import type { Admission, IngestLimits, Upload } from './ingest-limits';
+import { SMALL_BODY } from './memory-budget';
+import { bytesToReserve, declaredLength, readBody } from './read-body';
 import { sendProxiedAnswer, type ProxyForwarder } from '../forward/proxy';
 import { buildReply, decideReply, type Reply } from './reply';
 import { noteCapture } from '../access-log';
@@ -31,6 +33,8 @@ export interface IngestDeps {
   proxy?: ProxyForwarder;
   /** [0, 1) for response rules with a failure `rate` (tests make it predictable); Math.random by default. */
   random?: () => number;
+  /** Memory budget, per-peer upload cap and rate limits of the public ingest. */
+  limits: IngestLimits;
 }
 
 /**
@@ -44,17 +48,12 @@ export function createIngestHandler(deps: IngestDeps): RequestHandler {
 
 function ingest(deps: IngestDeps): (req: Request, res: Response) => Promise<void> {
   const verifyContext = createVerifyContext({ now: deps.now }); // parsed keys and JWKS cached for the app's life
-  return async (req, res) => {
-    const receivedAt = deps.now();
+  /** An admitted upload: read, judged, stored and answered while its reservation is held. */
+  const receive = async (req: Request, res: Response, endpoint: Endpoint, upload: Upload, receivedAt: number) => {
     const { endpointId, path, query } = splitIngestUrl(req.originalUrl);
-    const endpoint = await deps.store.getEndpoint(endpointId);
-    if (!endpoint) {
-      req.resume();
-      res.status(404).json({ error: `no endpoint with id "${endpointId}"; create one with POST /api/endpoints or use /h/default` });
-      return;
-    }
-    const read = await readBody(req, deps.bodyLimit);
+    const read = await readBody(req, deps.bodyLimit, upload.reservation);
     const delivery = toDelivery(req, endpointId, path, query, read.ok ? read.body : Buffer.alloc(0), receivedAt);
+    if (!read.ok && read.reason === 'over-budget') return rejectBusy(deps, delivery, endpoint, deps.limits.refuseGrown(read.size), read.size, res);
     if (!read.ok) return rejectOversize(deps, delivery, endpoint, read.size, res);
     const handshake = answerHandshake(delivery, endpoint.verify);
     if (handshake) return answerSubscription(deps, delivery, endpoint, handshake, res);
@@ -73,6 +72,29 @@ function ingest(deps: IngestDeps): (req: Request, res: Response) => Promise<void
     if (answer.kind !== 'endpoint') return sendRuleAnswer(res, endpoint, stored.id, answer, judged.verdicts, (r) => send(res, r, req.method === 'HEAD'));
     if (reply.rejected === undefined && endpoint.response.delayMs > 0) await sleep(endpoint.response.delayMs);
     send(res, buildReply(endpoint, stored.id, reply, judged.verdicts), req.method === 'HEAD');
+  };
+
+  return async (req, res) => {
+    const receivedAt = deps.now();
+    const { endpointId, path, query } = splitIngestUrl(req.originalUrl);
+    const endpoint = await deps.store.getEndpoint(endpointId);
+    if (!endpoint) {
+      req.resume();
+      res.status(404).json({ error: `no endpoint with id "${endpointId}"; create one with POST /api/endpoints or use /h/default` });
+      return;
+    }
+    const rate = deps.limits.takeRate(endpoint.id, endpoint.rateLimit);
+    if (!rate.ok) return rejectRateLimited(req, res, endpoint, rate.retryAfterSec);
+    const admitted = deps.limits.admit(peerOf(req), bytesToReserve(req, deps.bodyLimit));
+    if (!admitted.ok) {
+      req.resume(); // the body is discarded as it arrives
+      return rejectBusy(deps, toDelivery(req, endpointId, path, query, Buffer.alloc(0), receivedAt), endpoint, admitted, declaredLength(req) ?? 0, res);
+    }
+    try {
+      await receive(req, res, endpoint, admitted.upload, receivedAt);
+    } finally {
+      admitted.upload.release(); // success, error, client gone or timed out alike
+    }
   };
 }
 
@@ -93,6 +115,31 @@ async function rejectOversize(deps: IngestDeps, delivery: RawDelivery, endpoint:
   res.status(413).json({ error: rejected, id: stored.id });
 }
 
+/** 503 + Retry-After (no room to hold the body now): the attempt is recorded with its size, not its body. */
+async function rejectBusy(deps: IngestDeps, delivery: RawDelivery, endpoint: Endpoint, refusal: Admission & { ok: false }, size: number, res: Response): Promise<void> {
+  const stored = await store(deps, { ...newCapture(delivery, { status: 503, rejected: refusal.message }), size }, endpoint, res);
+  res.set('retry-after', String(refusal.retryAfterSec));
+  closeUnlessSmall(res.req, res);
+  res.status(503).json({ error: refusal.message, id: stored.id });
+}
+
+/**
+ * A refused large body (or one of unknown length) is not read to its end just to be dropped: the
+ * connection closes after the answer. A small one is drained so the connection can be reused.
+ */
+function closeUnlessSmall(req: Request, res: Response): void {
+  if ((declaredLength(req) ?? Infinity) > SMALL_BODY) res.set('connection', 'close');
+}
+
+/** 429 + Retry-After: over the endpoint's rate limit; counted (IngestLimits), not stored. */
+function rejectRateLimited(req: Request, res: Response, endpoint: Endpoint, retryAfterSec: number): void {
+  req.resume();
+  const limit = endpoint.rateLimit;
+  res.set('retry-after', String(retryAfterSec));
+  closeUnlessSmall(req, res);
+  res.status(429).json({ error: `endpoint ${endpoint.id} is over its rate limit (${limit?.perSecond ?? 0}/s, burst ${limit?.burst ?? 0}); retry in ${retryAfterSec} s` });
+}
+
 /** The GET subscription handshake (`hub.challenge`): recorded, then answered with the challenge or 403. */
 async function answerSubscription(deps: IngestDeps, delivery: RawDelivery, endpoint: Endpoint, handshake: HandshakeAnswer, res: Response): Promise<void> {
   const answered = { status: handshake.status, ...(handshake.status !== 200 && { rejected: handshake.verdict.reason }) };
@@ -110,6 +157,11 @@ async function store(deps: IngestDeps, capture: Parameters<Store['append']>[0], 
   return stored;
 }
 
+/** The sender's address as recorded (X-Forwarded-For only with --trust-proxy). */
+function peerOf(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? '';
+}
+
 function toDelivery(req: Request, endpointId: string, path: string, query: string, body: Buffer, receivedAt: number): RawDelivery {
   return {
     endpointId,
@@ -118,7 +170,7 @@ function toDelivery(req: Request, endpointId: string, path: string, query: strin
     query,
     url: `${req.protocol}://${req.host ?? 'localhost'}${req.originalUrl}`,
     headers: headerPairs(req.rawHeaders),
-    peer: req.ip ?? req.socket.remoteAddress ?? '',
+    peer: peerOf(req),
     body,
     receivedAt,
   };

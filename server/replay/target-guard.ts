@@ -2,6 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
 import { ConfigError } from '../config';
 import { HttpError } from '../errors';
+import { embeddedIpv4s } from '../net/ip-address';
 
 /**
  * Where replays and forwards may go. An empty allow-list lets any http(s) host through except the
@@ -50,10 +51,14 @@ function inList(list: BlockList, address: string): boolean {
   return family !== 0 && list.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
-/** True for the cloud metadata addresses and names, whatever spelling the URL parser left. */
+/**
+ * True for the cloud metadata addresses and names, whatever spelling the URL parser left,
+ * including a metadata IPv4 address inside any IPv6 transition form (NAT64, SIIT, 6to4, Teredo…).
+ */
 export function isMetadataTarget(host: string): boolean {
   const normalized = normalizeHost(host);
-  return METADATA_NAMES.has(normalized) || inList(metadataAddresses, normalized);
+  if (METADATA_NAMES.has(normalized) || inList(metadataAddresses, normalized)) return true;
+  return embeddedIpv4s(normalized).some((v4) => inList(metadataAddresses, v4));
 }
 
 /** Parses the `--replay-allow` setting: comma- or space-separated hosts, `*.domain` wildcards, addresses, CIDRs. ConfigError on a malformed entry. */

@@ -1,9 +1,9 @@
-import { open, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Endpoint } from '../../shared/endpoint';
 import { DamagedStoreError } from '../errors';
 import type { Interner } from './capture-index';
-import { syncDirectory } from './durable-json-file';
+import { syncDirectory, writeDurably } from './durable-json-file';
 import { EndpointsFile } from './endpoints-file';
 import { upgradeLegacyLog } from './legacy-upgrade';
 import type { LogInspection } from './log-inspect';
@@ -41,20 +41,6 @@ export async function prepareDataFolder(dir: string, description: string, warn: 
     if (error.code !== 'ENOENT') throw error;
   });
   return { endpoints, logs: inspection.logs };
-}
-
-/** A small file written whole: temporary file, fsync, rename, folder fsync. */
-export async function writeDurably(file: string, text: string): Promise<void> {
-  const temp = `${file}.tmp`;
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, file);
-  await syncDirectory(join(file, '..'));
 }
 
 /** Records where every endpoint's log ended, at a clean close: the next start checks they are exactly so. */

@@ -1,11 +1,10 @@
-import { open, readFile, rename, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile, unlink } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
 import { z } from 'zod';
 import { endpointSchema, type Endpoint } from '../../shared/endpoint';
 import { asStoreWriteError, CorruptDataError } from '../errors';
 import { checksumHex } from './checksum';
-import { syncDirectory } from './durable-json-file';
+import { writeDurably } from './durable-json-file';
 
 export interface EndpointsDocument {
   endpoints: Endpoint[];
@@ -39,19 +38,10 @@ export class EndpointsFile implements Adapter<EndpointsDocument> {
   async write(data: EndpointsDocument): Promise<void> {
     const endpoints = JSON.stringify(data.endpoints, null, 2);
     const text = `{"version":2,"checksum":"${checksumHex(endpoints)}","endpoints":${endpoints}}\n`;
-    const temp = `${this.file}.tmp`;
     try {
-      const handle = await open(temp, 'w', 0o600);
-      try {
-        await handle.writeFile(text);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, this.file);
-      await syncDirectory(dirname(this.file));
+      await writeDurably(this.file, text);
     } catch (error) {
-      await unlink(temp).catch(() => undefined); // a full disk gets its space back
+      await unlink(`${this.file}.tmp`).catch(() => undefined); // a full disk gets its space back
       throw asStoreWriteError(error, 'endpoints.json');
     }
   }

@@ -2,7 +2,7 @@ import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { endpointSchema, type Endpoint } from '../../shared/endpoint';
 import { syncDirectory } from './durable-json-file';
-import { writeDurably } from './data-folder';
+import { writeDurably } from './durable-json-file';
 import { EndpointsFile } from './endpoints-file';
 import type { IntegrityReport } from './integrity';
 import { readAcceptedLosses, type InspectedSegment, type LogInspection } from './log-inspect';

@@ -83,5 +83,22 @@ describe('the npm package', () => {
       if (child.pid) process.kill(-child.pid, 'SIGTERM'); // npx and the server it started
     }
     expect([0, 'SIGTERM']).toContain(await exited);
+    // npx may exit before the server it started has closed its store (clean-shutdown record, lock):
+    // wait until no process of the group is left, so the folder is not removed under it.
+    if (child.pid) await groupGone(child.pid, 10_000);
   });
 });
+
+/** Resolves once no process of the group `pgid` is left; throws after `timeoutMs`. */
+async function groupGone(pgid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return; // ESRCH: the whole group has exited
+    }
+    if (Date.now() > deadline) throw new Error(`processes of group ${pgid} still running ${timeoutMs} ms after SIGTERM`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -42,6 +42,59 @@ describe('target guard: cloud metadata', () => {
   });
 });
 
+describe('target guard: metadata addresses inside IPv6 transition forms', () => {
+  const METADATA_MESSAGE = /is a cloud metadata address; name it in the replay allow-list to allow it$/;
+  it.each([
+    ['NAT64 well-known prefix', '64:ff9b::a9fe:a9fe'],
+    ['local-use NAT64, /96', '64:ff9b:1::a9fe:a9fe'],
+    ['local-use NAT64, /64', '64:ff9b:1:0:a9:fea9:fe00:0'],
+    ['local-use NAT64, /56', '64:ff9b:1:a9:fe:a9fe::'],
+    ['local-use NAT64, /48', '64:ff9b:1:a9fe:a9:fe00::'],
+    ['SIIT (IPv4-translated)', '::ffff:0:a9fe:a9fe'],
+    ['IPv4-mapped', '::ffff:a9fe:a9fe'],
+    ['IPv4-compatible', '::a9fe:a9fe'],
+    ['6to4', '2002:a9fe:a9fe::'],
+    ['6to4 with a host part', '2002:a9fe:a9fe:1::1'],
+    ['Teredo, the client (XOR 0xffffffff)', '2001:0:4136:e378:8000:63bf:5601:5601'],
+    ['Teredo, the server', '2001:0:a9fe:a9fe::1'],
+    ['6to4 of the ECS task metadata address', '2002:a9fe:aa02::'],
+    ['NAT64 of Alibaba Cloud metadata', '64:ff9b::6464:64c8'],
+    ['uncompressed SIIT', '0:0:0:0:ffff:0:a9fe:a9fe'],
+  ])('refuses %s (%s) as a URL literal and as a resolved address, with the usual message', (_form, address) => {
+    const literal = decide(`http://[${address}]/latest/meta-data/`);
+    expect(literal).toEqual({ ok: false, reason: expect.stringMatching(METADATA_MESSAGE) });
+    const resolved = decide('http://innocent.example/', [address]);
+    expect(resolved).toEqual({ ok: false, reason: expect.stringMatching(METADATA_MESSAGE) });
+  });
+
+  it.each([
+    '2002:5db8:d822::1', // 6to4 of 93.184.216.34
+    '64:ff9b::808:808', // NAT64 of 8.8.8.8
+    '64:ff9b:1::808:808',
+    '2001:0:4136:e378:8000:63bf:f7f7:f7f7', // Teredo client 8.8.8.8
+    '2001:db8::a9fe:a9fe', // documentation prefix: nothing embedded
+    '::1',
+  ])('lets %s through (no metadata address inside)', (address) => {
+    expect(decide(`http://[${address}]/`).ok).toBe(true);
+  });
+
+  it('allows a transition form the allow-list names exactly, and only that one', () => {
+    const policy = parseAllowList('2002:a9fe:a9fe::');
+    expect(decide('http://[2002:a9fe:a9fe::]/', [], policy).ok).toBe(true);
+    expect(decide('http://[64:ff9b:1::a9fe:a9fe]/', [], policy).ok).toBe(false);
+  });
+
+  it('fails the lookup hook when a name resolves to a transition form of a metadata address', async () => {
+    for (const address of ['64:ff9b:1::a9fe:a9fe', '::ffff:0:a9fe:a9fe', '2002:a9fe:a9fe::', '2001:0:4136:e378:8000:63bf:5601:5601']) {
+      const resolver: Resolver = async () => [{ address: '2606:4700::1111', family: 6 }, { address, family: 6 }];
+      const error = await new Promise<Error | null>((resolve) => guardedLookup(open, false, resolver)('rebind.test', { all: true }, (e) => resolve(e)));
+      expect(error).toBeInstanceOf(TargetRefusedError);
+      expect(error?.message).toContain(`rebind.test resolves to ${address}`);
+      expect(error?.message).toMatch(/cloud metadata address/);
+    }
+  });
+});
+
 describe('target guard: allow-list', () => {
   it('lets any other http(s) host through when the list is empty', () => {
     expect(decide('http://127.0.0.1:3000/hook').ok).toBe(true);

@@ -4,7 +4,7 @@ import { storedSecret, toDraft, toUpdate } from '../../../web/src/features/endpo
 
 const MASK = '••••1a2b3c4d';
 const endpoint = (verify: EndpointView['verify']): EndpointView => ({
-  id: 'ep', name: 'Payments', createdAt: 0, updatedAt: 0, captureCount: 0, ingestPath: '/h/ep', forward: null, rules: [], alerts: [],
+  id: 'ep', name: 'Payments', createdAt: 0, updatedAt: 0, captureCount: 0, ingestPath: '/h/ep', forward: null, rules: [], alerts: [], rateLimit: null, rateLimitedCount: 0,
   response: { status: 202, headers: { 'X-Reply': 'yes' }, delayMs: 0 },
   retention: { maxCaptures: 500 },
   verify,
@@ -58,5 +58,24 @@ describe('settings draft', () => {
     expect(verify?.jwt?.key).toEqual({ type: 'jwk', value: jwk });
     expect(verify?.headerToken).toEqual({ header: 'X-Api-Key', value: MASK });
     expect(() => toUpdate({ ...draft, jwtKey: '{oops' }, jwtAndToken)).toThrow(/JWK is not valid JSON/);
+  });
+});
+
+describe('settings draft: rate limit', () => {
+  it('shows the stored limit and sends it back, changed or removed', () => {
+    const stored = { ...endpoint({ mode: 'off' }), rateLimit: { perSecond: 0.5, burst: 4 } };
+    const draft = toDraft(stored);
+    expect(draft).toMatchObject({ rateLimitOn: true, ratePerSecond: '0.5', rateBurst: '4' });
+    expect(toUpdate(draft, stored).rateLimit).toEqual({ perSecond: 0.5, burst: 4 });
+    expect(toUpdate({ ...draft, ratePerSecond: '25', rateBurst: '50' }, stored).rateLimit).toEqual({ perSecond: 25, burst: 50 });
+    expect(toUpdate({ ...draft, rateLimitOn: false }, stored).rateLimit).toBeNull();
+  });
+
+  it('offers a starting limit when there is none, and sends none until it is switched on', () => {
+    const stored = endpoint({ mode: 'off' });
+    const draft = toDraft(stored);
+    expect(draft.rateLimitOn).toBe(false);
+    expect(toUpdate(draft, stored).rateLimit).toBeNull();
+    expect(toUpdate({ ...draft, rateLimitOn: true }, stored).rateLimit).toEqual({ perSecond: 10, burst: 20 });
   });
 });

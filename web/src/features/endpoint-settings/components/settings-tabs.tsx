@@ -4,6 +4,7 @@ import { storedSecret, type Draft } from '../utils/draft';
 import type { Patch } from './field';
 import { AlertsForm } from './alerts-form';
 import { ForwardForm } from './forward-form';
+import { RateLimitField } from './rate-limit-field';
 import { ResponseForm } from './response-form';
 import { RulesForm } from './rules-form';
 import { RetentionForm } from './retention-form';
@@ -30,7 +31,7 @@ export interface SettingsTabDefinition {
 }
 
 export const SETTINGS_TABS: readonly SettingsTabDefinition[] = [
-  { key: 'response', label: 'Response', edits: true, render: (p) => <ResponseForm {...p} /> },
+  { key: 'response', label: 'Response', edits: true, render: (p) => <><ResponseForm {...p} /><RateLimitField draft={p.draft} patch={p.patch} endpointId={p.endpoint.id} /></> },
   { key: 'rules', label: 'Rules', edits: true, render: (p) => <RulesForm draft={p.draft} patch={p.patch} endpointId={p.endpoint.id} />, count: (d) => d.rules.length },
   { key: 'retention', label: 'Retention', edits: true, render: (p) => <RetentionForm {...p} /> },
   { key: 'verify', label: 'Verification', edits: true, render: (p) => <VerifyForm {...p} storedSecret={storedSecret(p.endpoint, p.draft.scheme)} /> },

@@ -3,12 +3,13 @@ import type { EndpointView, UpdateEndpoint } from '../../../../../shared/endpoin
 import type { ResponseRule } from '../../../../../shared/rules';
 import type { CatalogName } from '../../../../../shared/schema-config';
 import { SECRET_MASK_PREFIX, type HmacConfig, type HmacPreset, type JwtConfig, type VerifyConfig } from '../../../../../shared/verify-config';
+import { rateLimitDraft, rateLimitUpdate, type RateLimitDraft } from './rate-limit-draft';
 
 export type Scheme = 'none' | 'hmac' | 'jwt' | 'headerToken';
 type Mode = 'off' | 'observe' | 'enforce';
 
 /** The settings form's state: strings as typed, turned into an update by `toUpdate`. */
-export interface Draft {
+export interface Draft extends RateLimitDraft {
   status: string;
   headers: Array<[string, string]>;
   /** null: the default `{"ok":true,"id":…}` body. */
@@ -101,6 +102,7 @@ export function toDraft(endpoint: EndpointView): Draft {
     forwardAppendPath: endpoint.forward?.appendPath ?? true,
     rules: endpoint.rules ?? [],
     alerts: endpoint.alerts ?? [],
+    ...rateLimitDraft(endpoint),
   };
 }
 
@@ -211,5 +213,6 @@ export function toUpdate(draft: Draft, endpoint: EndpointView): UpdateEndpoint {
     } : null,
     rules: draft.rules,
     alerts: draft.alerts,
+    rateLimit: rateLimitUpdate(draft),
   };
 }
