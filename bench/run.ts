@@ -7,7 +7,9 @@ import { join } from 'node:path';
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const wanted = process.argv.slice(2);
 const files = (await readdir(dir)).filter((name) => name.endsWith('.bench.ts')).sort();
-const named = (f: string) => wanted.some((w) => f.includes(w));
+// A name that is a whole bench's name picks that one (`scale` is not also `scale-postgres`);
+// any other part of a name picks every bench whose file name holds it.
+const named = (f: string) => wanted.some((w) => (files.includes(`${w}.bench.ts`) ? f === `${w}.bench.ts` : f.includes(w)));
 const modules = new Map<string, { default: () => Promise<void>; heavy?: boolean }>();
 for (const file of files) modules.set(file, (await import(pathToFileURL(join(dir, file)).href)) as { default: () => Promise<void>; heavy?: boolean });
 // A bench that exports `heavy = true` (minutes of filling, say) runs only when named.

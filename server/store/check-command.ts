@@ -20,10 +20,17 @@ Stop the server first: the check takes the data folder's lock.`;
 export type StoreCheck = (options: { databaseUrl: string; repair: boolean }) => Promise<IntegrityReport>;
 
 /**
- * Store kinds beyond lowdb. PostgreSQL registers its body-checksum check here
- * (`checkPostgresStore` in server/store/postgres/), called for `--store postgres --database-url`.
+ * Store kinds beyond lowdb, called for `--store <kind>`. PostgreSQL's is `checkPostgresStore`
+ * (every row's checksums and each endpoint's count), loaded only when asked for. It repairs
+ * nothing: a damaged row is deleted through the API or restored from a backup.
  */
-export const storeChecks: { postgres?: StoreCheck } = {};
+export const storeChecks: { postgres?: StoreCheck } = {
+  postgres: async ({ databaseUrl, repair }) => {
+    if (repair) throw new ConfigError('--repair applies to a lowdb data folder; in PostgreSQL nothing is moved — run the check without --repair, then delete each damaged capture (DELETE /api/requests/<id>) or restore it from a backup');
+    const { checkPostgresStore } = await import('./postgres/check-postgres');
+    return checkPostgresStore({ connectionString: databaseUrl });
+  },
+};
 
 export function formatReport(report: IntegrityReport, dataDir?: string): string {
   const { checked, findings, repaired, notes = [] } = report;

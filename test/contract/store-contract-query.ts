@@ -156,6 +156,44 @@ export function runStoreQueryCases(ctx: StoreContext, test: Case): void {
     expect((await search(ctx.store, 'big', '-quokka', 1000)).length).toBe(2999);
   });
 
+  test('query: payload-chosen text (NUL, lone surrogates) in any field breaks no query', async () => {
+    await ctx.store.createEndpoint(endpoint('odd'));
+    const odd = (await ctx.store.append(delivery('odd', {
+      eventType: 'evt\u0000\uD800x', deliveryId: 'src:id\u0000z', peer: '::ffff:10.1.2.3',
+      verdicts: { signature: { status: 'invalid', scheme: 'hmac:github', reason: 'nul \u0000 and \uDC00 here' }, schema: schema('invalid') },
+      body: json({ text: 'caf\u0000e wombat \uD83D' }),
+    }))).id;
+    const plain = (await ctx.store.append(delivery('odd', { body: json({ text: 'plain' }) }))).id;
+    expect(await search(ctx.store, 'odd', 'peer:10.1.*')).toEqual([odd]);
+    expect(await search(ctx.store, 'odd', 'peer:::ffff:10.1.2.3')).toEqual([odd]);
+    expect(await search(ctx.store, 'odd', 'event:evt*')).toEqual([odd]);
+    expect(await search(ctx.store, 'odd', 'delivery:id*')).toEqual([odd]);
+    expect(await search(ctx.store, 'odd', 'wombat sig:invalid')).toEqual([odd]);
+    expect(await search(ctx.store, 'odd', '-event:evt* -wombat')).toEqual([plain]);
+  });
+
+  test('query: LIKE wildcards, backslashes and quotes in values are literal', async () => {
+    await ctx.store.createEndpoint(endpoint('lit'));
+    const pct = (await ctx.store.append(delivery('lit', { path: '/a_c', body: json({ note: 'save 50% now' }), eventType: 'x_y', deliveryId: "d%1'" }))).id;
+    const abc = (await ctx.store.append(delivery('lit', { path: '/abc', body: json({ note: 'save 50 cents, back\\slash' }), eventType: 'xzy', deliveryId: 'd21' }))).id;
+    expect(await search(ctx.store, 'lit', 'path:/a_c')).toEqual([pct]);
+    expect(await search(ctx.store, 'lit', 'path:/a*c')).toEqual([abc, pct]);
+    expect(await search(ctx.store, 'lit', '"50%"')).toEqual([pct]);
+    expect(await search(ctx.store, 'lit', '"back\\\\slash"')).toEqual([abc]);
+    expect(await search(ctx.store, 'lit', 'event:x_y')).toEqual([pct]);
+    expect(await search(ctx.store, 'lit', "delivery:d%1'")).toEqual([pct]);
+    expect(await search(ctx.store, 'lit', 'delivery:d_1')).toEqual([]);
+    // Values longer than what an index keeps of them are still compared whole.
+    const long = `/${'x'.repeat(240)}/end`;
+    const longId = (await ctx.store.append(delivery('lit', { path: long, eventType: `e.${'y'.repeat(240)}` }))).id;
+    expect(await search(ctx.store, 'lit', `path:${long}`)).toEqual([longId]);
+    expect(await search(ctx.store, 'lit', `path:${long.slice(0, 200)}`)).toEqual([]);
+    expect(await search(ctx.store, 'lit', `path:${long.slice(0, 210)}*`)).toEqual([longId]);
+    expect(await search(ctx.store, 'lit', `path:${long.slice(0, 150)}*/end`)).toEqual([longId]);
+    expect(await search(ctx.store, 'lit', `path:${long.slice(0, 150)}*/nope`)).toEqual([]);
+    expect(await search(ctx.store, 'lit', `event:E.${'Y'.repeat(240)}`)).toEqual([longId]);
+  });
+
   test('query: an unknown endpoint is a NotFoundError', async () => {
     await expect(ctx.store.list('nope', { limit: 5, query: parseQuery('method:POST') })).rejects.toThrow(/nope/);
   });

@@ -1,7 +1,7 @@
 // Accessibility as a test: axe-core audits every main screen of the inspector — sign-in, an empty
-// endpoint, the list with a request, each detail tab, each settings tab, the replay and bulk
-// dialogs — in light and dark mode, on a desktop window and on a 390×844 phone, and fails on any
-// serious or critical violation. Each screen is saved as a screenshot under
+// endpoint, the list with a request, each detail tab, the search box's hints and inline error,
+// each settings tab, the replay and bulk dialogs — in light and dark mode, on a desktop window
+// and on a 390×844 phone, and fails on any serious or critical violation. Each screen is saved as a screenshot under
 // test-results/screenshots/a11y/ (look at them: `npx vitest run test/e2e/accessibility.test.ts`).
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,6 +116,19 @@ async function auditEveryScreen(context: BrowserContext, mode: Mode, server: Tes
   await page.getByRole('dialog', { name: /^Replay \d+ requests?$/ }).waitFor();
   await check('bulk-dialog', '[role="dialog"]');
   await page.keyboard.press('Escape');
+
+  // The search box: its hints as you type, then a mistake shown under it.
+  const box = page.getByRole('combobox', { name: 'Search requests' });
+  await box.click();
+  await box.pressSequentially('sig:');
+  await page.getByRole('listbox', { name: 'Search hints' }).waitFor();
+  await check('search-hints', '.list-toolbar');
+  await box.fill('method:POST colour:red');
+  await box.evaluate((input) => (input as HTMLInputElement).blur());
+  await page.getByTestId('search-problem').waitFor();
+  await check('search-error', '.list-toolbar');
+  await box.fill('');
+  await box.evaluate((input) => (input as HTMLInputElement).blur());
 
   await page.getByRole('button', { name: 'Settings' }).click();
   const dialog = page.getByRole('dialog', { name: /^Settings/ });

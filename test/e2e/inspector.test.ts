@@ -135,11 +135,11 @@ describe('inspector', () => {
     await expect.poll(() => rowIds(page).then((ids) => ids.length)).toBe(3); // invalid + two unsigned (missing)
     await page.getByLabel('Verdict').selectOption('all');
     await page.getByLabel('Method').selectOption('GET');
-    await expect.poll(() => page.locator('[role="option"]').allTextContents()).toEqual([expect.stringContaining('/health')]);
+    await expect.poll(() => page.locator('[role="option"][data-capture-id]').allTextContents()).toEqual([expect.stringContaining('/health')]);
     await page.getByLabel('Method').selectOption('');
     await page.keyboard.press('/');
     await page.keyboard.type('refunds');
-    await expect.poll(() => page.locator('[role="option"]').allTextContents()).toEqual([expect.stringContaining('/refunds/7')]);
+    await expect.poll(() => page.locator('[role="option"][data-capture-id]').allTextContents()).toEqual([expect.stringContaining('/refunds/7')]);
     expect(await page.getByTestId('request-count').textContent()).toBe('1 of 4 requests');
     await screenshot(page, '05-filtered');
     await page.getByLabel('Search requests').fill('');

@@ -4,6 +4,7 @@ import { App } from './app/app';
 import './styles/base.css';
 import './styles/layout.css';
 import './styles/list.css';
+import './styles/search.css';
 import './styles/request-row.css';
 import './styles/detail.css';
 import './styles/forms.css';

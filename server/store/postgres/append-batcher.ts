@@ -1,5 +1,5 @@
 import type { NewCapture } from '../store';
-import { deliveryIdColumn, metaOf } from './capture-rows';
+import { appendArrays } from './capture-columns';
 import type { Database } from './database';
 
 interface Pending {
@@ -61,22 +61,11 @@ export class AppendBatcher {
     this.queues.delete(endpointId); // no await since the loop ended: nothing was queued meanwhile
   }
 
+  /** One transaction: ids, checksums and search columns for every capture (hookscope_append_rows, migration 0004). */
   private async write(endpointId: string, captures: NewCapture[]): Promise<string[]> {
-    const first = captures[0] as NewCapture;
-    if (captures.length === 1) {
-      const { rows } = await this.db.query<{ capture_id: string }>(
-        'SELECT capture_id FROM hookscope_append($1, $2, $3, $4, $5, $6, $7, $8)',
-        [endpointId, this.now(), this.newIdSuffix(), first.receivedAt, deliveryIdColumn(first.deliveryId), metaOf(first), JSON.stringify(first.headers), first.body],
-      );
-      return rows.map((r) => r.capture_id);
-    }
     const { rows } = await this.db.query<{ capture_id: string }>(
-      'SELECT capture_id FROM hookscope_append_batch($1, $2, $3, $4, $5, $6, $7, $8)',
-      [
-        endpointId, this.now(), captures.map(() => this.newIdSuffix()), captures.map((c) => c.receivedAt),
-        captures.map((c) => deliveryIdColumn(c.deliveryId)), captures.map((c) => metaOf(c)),
-        captures.map((c) => JSON.stringify(c.headers)), captures.map((c) => c.body),
-      ],
+      'SELECT capture_id FROM hookscope_append_rows($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',
+      [endpointId, this.now(), ...appendArrays(captures, this.newIdSuffix)],
     );
     return rows.map((r) => r.capture_id);
   }

@@ -1,6 +1,7 @@
 import type { Endpoint } from '../../../shared/endpoint';
 import type { StoredCapture } from '../store';
-import { deliveryIdColumn, idOrderKey, metaOf } from './capture-rows';
+import { INSERT_COLUMNS, insertPlaceholders, insertValues } from './capture-columns';
+import { idOrderKey } from './capture-rows';
 import type { Database } from './database';
 
 /**
@@ -27,9 +28,8 @@ export async function importCaptures(db: Database, endpointId: string, captures:
     let inserted = 0;
     for (const capture of captures) {
       const { rowCount } = await client.query(
-        `INSERT INTO captures (id, endpoint_id, received_at, delivery_id, meta, headers, body)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
-        [capture.id, endpointId, capture.receivedAt, deliveryIdColumn(capture.deliveryId), metaOf(capture), JSON.stringify(capture.headers), capture.body],
+        `INSERT INTO captures (${INSERT_COLUMNS}) VALUES (${insertPlaceholders()}) ON CONFLICT (id) DO NOTHING`,
+        insertValues(capture, endpointId),
       );
       if (!rowCount) continue;
       inserted += 1;

@@ -2,27 +2,42 @@ import { randomBytes } from 'node:crypto';
 import type { CaptureSummary, HeaderPairs, ReplayAttempt } from '../../../shared/capture';
 import { summaryOf } from '../capture-record';
 import type { StoredCapture } from '../store';
+import { DamagedCaptureError } from '../../errors';
+import { CAPTURES_TABLE, verifyBody, verifySummary } from './row-checksums';
 
-/** Columns a summary is read from. */
-export const SUMMARY_COLUMNS = 'id, endpoint_id, meta';
+/** Columns a summary is read from: `meta` as its stored text, so its checksum can be verified. */
+export const SUMMARY_COLUMNS = 'id, endpoint_id, meta::text AS meta, meta_sum';
 
 export interface SummaryRow {
   id: string;
   endpoint_id: string;
-  meta: Omit<CaptureSummary, 'id' | 'endpointId'>;
+  /** The summary fields but id and endpointId, as JSON text. */
+  meta: string;
+  meta_sum: Buffer | null;
 }
 
 export interface CaptureRow extends SummaryRow {
   headers: HeaderPairs;
   body: Buffer;
+  body_sum: Buffer | null;
   replays: ReplayAttempt[];
 }
 
+/** The summary of a row; DamagedCaptureError when it no longer matches its checksum. */
 export function summaryFromRow(row: SummaryRow): CaptureSummary {
-  return summaryOf({ ...row.meta, id: row.id, endpointId: row.endpoint_id });
+  verifySummary(row);
+  let meta: Omit<CaptureSummary, 'id' | 'endpointId'>;
+  try {
+    meta = JSON.parse(row.meta) as Omit<CaptureSummary, 'id' | 'endpointId'>;
+  } catch {
+    throw new DamagedCaptureError(row.id, CAPTURES_TABLE, 'its metadata is not JSON');
+  }
+  return summaryOf({ ...meta, id: row.id, endpointId: row.endpoint_id });
 }
 
+/** The whole capture of a row; DamagedCaptureError when any part no longer matches its checksum. */
 export function captureFromRow(row: CaptureRow): StoredCapture {
+  verifyBody(row);
   return { ...summaryFromRow(row), headers: row.headers, body: row.body, replays: row.replays };
 }
 

@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import type { CaptureSummary, DeliveryAttempt, ReplayAttempt } from '../../../shared/capture';
 import type { Endpoint } from '../../../shared/endpoint';
+import { silentLogger } from '../../logging/logger';
 import { ConflictError, NotFoundError, StoreUnavailableError } from '../../errors';
 import type { CapturePage, ListOptions, NewCapture, Store, StoredCapture } from '../store';
-import { scanQuery } from '../query-scan';
 import { AppendBatcher } from './append-batcher';
 import { importCapturesAtomically } from './atomic-import';
 import { readCapturesAfter } from './capture-export';
@@ -12,13 +12,21 @@ import {
 } from './capture-rows';
 import { Database, withoutNul } from './database';
 import { describeDatabase, toStoreError, type PoolOptions } from './pool';
+import { searchCaptures } from './capture-search';
 import { applyMigrations } from './schema-migrations';
+import { SearchBackfill } from './search-backfill';
+import { ensureSearchIndexes, type IndexState } from './search-indexes';
 
 export interface PostgresStoreOptions extends PoolOptions {
   /** Clock for the time part of capture ids, ms. */
   now?: () => number;
   /** Random tail of capture ids (tests make it predictable). */
   newIdSuffix?: () => string;
+  /**
+   * Fill the search columns and checksums of rows stored before migration 0004 in the background
+   * (default true; tests of the not-yet-filled state turn it off).
+   */
+  backfill?: boolean;
 }
 
 /** How long another instance's endpoint change may take to show here, ms. */
@@ -39,6 +47,10 @@ export class PostgresStore implements Store {
   readonly db: Database;
   /** Where the database is (the LISTEN/NOTIFY hub opens its own connection there). */
   readonly connectionString: string;
+  /** Fills rows stored before the search columns existed (started by open). */
+  readonly backfill: SearchBackfill;
+  /** The search indexes: built at open on a new database, in the background on an upgraded one. */
+  searchIndexes: IndexState = { built: Promise.resolve(), trigram: Promise.resolve(false), stop: () => Promise.resolve() };
   private readonly appends: AppendBatcher;
   private readonly ids: { now: () => number; suffix: () => string };
   private closing = false;
@@ -50,17 +62,26 @@ export class PostgresStore implements Store {
     this.db = new Database(options);
     this.ids = { now: options.now ?? Date.now, suffix: options.newIdSuffix ?? randomIdSuffix };
     this.appends = new AppendBatcher(this.db, this.ids.now, this.ids.suffix);
+    this.backfill = new SearchBackfill(this.db, { ...(options.logger && { logger: options.logger }), recheckEveryMs: 10 * 60_000 });
   }
 
   /** Connects and migrates the schema; rejects (StoreUnavailableError) when the database is unreachable. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const store = new PostgresStore(options);
+    const logger = options.logger ?? silentLogger();
     try {
-      await applyMigrations(store.db.pool, options.logger);
+      await applyMigrations(store.db.pool, logger);
     } catch (error) {
       await store.db.close().catch(() => undefined);
       throw toStoreError(error);
     }
+    try {
+      store.searchIndexes = await ensureSearchIndexes(store.db.pool, logger);
+    } catch (error) {
+      await store.db.close().catch(() => undefined);
+      throw toStoreError(error);
+    }
+    if (options.backfill !== false) void store.backfill.start();
     return store;
   }
 
@@ -79,6 +100,8 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     this.closing = true;
+    await this.searchIndexes.stop();
+    await this.backfill.stop();
     await this.appends.idle();
     await this.db.close();
   }
@@ -153,11 +176,8 @@ export class PostgresStore implements Store {
     const total = await this.captureCount(endpointId);
     if (total === null) throw new NotFoundError(`no endpoint with id ${endpointId}`);
     if (options.query) {
-      const source = {
-        pageBefore: async (before: string | undefined, limit: number) => (await this.list(endpointId, { limit, ...(before !== undefined && { before }) })).items,
-        get: (id: string) => this.get(id),
-      };
-      return { ...(await scanQuery(source, options.query, options.limit, options.before)), total };
+      const before = options.before === undefined ? undefined : withoutNul(options.before);
+      return { ...(await searchCaptures(this.db, this, endpointId, options.query, options.limit, before)), total };
     }
     const before = options.before ?? null;
     let items: CaptureSummary[];
@@ -205,7 +225,7 @@ export class PostgresStore implements Store {
 
   async get(id: string): Promise<StoredCapture | null> {
     const { rows } = await this.db.query<CaptureRow>(
-      `SELECT ${SUMMARY_COLUMNS}, headers, body,
+      `SELECT ${SUMMARY_COLUMNS}, headers, body, body_sum,
               COALESCE((SELECT json_agg(r.attempt ORDER BY r.position) FROM capture_replays r WHERE r.capture_id = c.id), '[]') AS replays
          FROM captures c WHERE id = $1`,
       [id],

@@ -9,7 +9,7 @@ export const MIGRATIONS_DIR = packagePath('server/store/postgres/migrations');
 
 // Arbitrary constant key of the session-level advisory lock that serializes schema changes
 // between instances starting together (the ASCII bytes of "hookscop" as a bigint).
-const MIGRATION_LOCK_KEY = '7525356009647468400';
+export const MIGRATION_LOCK_KEY = '7525356009647468400';
 
 export interface Migration {
   version: number;
@@ -33,8 +33,9 @@ export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
  * own transaction with its row in `schema_migrations`, so a failure leaves the previous version.
  * Resolves to the versions applied now. Rejects when the database is newer than this build.
  */
-export async function applyMigrations(pool: pg.Pool, logger: Logger = silentLogger()): Promise<number[]> {
-  const migrations = await loadMigrations();
+export async function applyMigrations(pool: pg.Pool, logger: Logger = silentLogger(), only?: Migration[]): Promise<number[]> {
+  // `only`: a prefix of the shipped migrations (tests bring a database to an earlier version).
+  const migrations = only ?? (await loadMigrations());
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);

@@ -6,6 +6,7 @@ import { EndpointSidebar } from '../features/endpoints/components/endpoint-sideb
 import { SettingsDialog, type SettingsTab } from '../features/endpoint-settings/components/settings-dialog';
 import { useApi } from '../lib/api-client';
 import { StreamEventsContext } from '../lib/stream-events';
+import { readUrlState } from '../lib/url-state';
 import { useLiveData } from './use-live-data';
 import { Workspace } from './workspace';
 
@@ -16,7 +17,10 @@ interface Props {
   onLogout: (reason: string | null) => void;
 }
 
+/** The endpoint a shared link names, else the one shown last in this browser. */
 function readLastEndpoint(): string | null {
+  const fromUrl = readUrlState().endpoint;
+  if (fromUrl) return fromUrl;
   try {
     return window.localStorage.getItem(LAST_ENDPOINT_KEY);
   } catch {

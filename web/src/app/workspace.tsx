@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { EndpointView } from '../../../shared/endpoint';
 import { ConnectionIndicator } from '../components/ui/connection-indicator';
 import { ErrorBoundary } from '../components/ui/error-boundary';
@@ -12,12 +12,13 @@ import { ReplayHistory } from '../features/replay/components/replay-history';
 import { RequestsPane } from '../features/requests/components/requests-pane';
 import { useCaptureLoader } from '../features/requests/hooks/use-capture-loader';
 import { useRequestView } from '../features/requests/hooks/use-request-view';
+import { useSearch } from '../features/requests/hooks/use-search';
 import type { CaptureStore } from '../features/requests/stores/capture-store';
-import { NO_FILTER, type CaptureFilter } from '../features/requests/utils/filters';
 import { useHotkeys } from '../hooks/use-hotkeys';
 import { useMediaQuery } from '../hooks/use-media-query';
 import { useNow } from '../hooks/use-now';
 import type { StreamStatus } from '../lib/stream-client';
+import { readUrlState, writeUrlState } from '../lib/url-state';
 
 interface Props {
   endpoint: EndpointView;
@@ -35,7 +36,8 @@ interface Selection {
 
 /** One endpoint: its URL, the live list and the selected request's detail. */
 export function Workspace({ endpoint, store, status, onOpenSettings, onToggleNav }: Props) {
-  const [filter, setFilter] = useState<CaptureFilter>(NO_FILTER);
+  // The search lives in the address bar (?q=), so it can be shared and survives a reload.
+  const [query, setQuery] = useState(() => initialQuery(endpoint.id));
   const [pausedAt, setPausedAt] = useState<string | null>(null);
   const [selection, setSelection] = useState<Selection>({ id: null, pinned: false });
   const [detailOpen, setDetailOpen] = useState(false);
@@ -43,8 +45,11 @@ export function Workspace({ endpoint, store, status, onOpenSettings, onToggleNav
   const detailRef = useRef<HTMLElement>(null);
   const narrow = useMediaQuery('(max-width: 900px)');
   const now = useNow(5000);
-  const view = useRequestView(store, endpoint.id, endpoint.retention.maxCaptures, pausedAt, filter);
   const loader = useCaptureLoader(store, endpoint.id);
+  const loadedAll = useSyncExternalStore(store.subscribe, () => store.get(endpoint.id).nextBefore === null);
+  const search = useSearch(store, endpoint.id, query, loadedAll);
+  const view = useRequestView(store, endpoint.id, endpoint.retention.maxCaptures, pausedAt, search);
+  useEffect(() => writeUrlState({ endpoint: endpoint.id, q: search.query?.text ?? (query.trim() ? undefined : '') }), [endpoint.id, search.query, query]);
   const { visible } = view;
   const bulk = useBulkReplay();
   const ingestUrl = `${window.location.origin}${endpoint.ingestPath}`;
@@ -95,7 +100,7 @@ export function Workspace({ endpoint, store, status, onOpenSettings, onToggleNav
         <section className="pane list-pane" aria-label="Request list">
           <ErrorBoundary label="request list">
             <RequestsPane store={store} endpointId={endpoint.id} ingestUrl={ingestUrl} view={view} loader={loader} now={now}
-              filter={filter} onFilter={setFilter} paused={pausedAt !== null}
+              query={query} onQuery={setQuery} search={search} paused={pausedAt !== null}
               onTogglePause={() => setPausedAt(pausedAt === null ? (store.get(endpoint.id).items[0]?.id ?? '') : null)}
               selectedId={selection.id} onSelect={pick} following={!selection.pinned}
               onFollow={() => setSelection({ id: newest, pinned: false })} onSendTestEvent={() => onOpenSettings('test')} searchRef={searchRef}
@@ -116,4 +121,10 @@ export function Workspace({ endpoint, store, status, onOpenSettings, onToggleNav
       </div>
     </>
   );
+}
+
+/** The search a link or reload brought for this endpoint (none when the address names another one). */
+function initialQuery(endpointId: string): string {
+  const { endpoint, q } = readUrlState();
+  return endpoint === null || endpoint === endpointId ? q : '';
 }

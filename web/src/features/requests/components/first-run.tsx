@@ -37,13 +37,13 @@ function Step({ children }: { children: ReactNode }) {
   return <li>{children}</li>;
 }
 
-/** No request matches the filters. */
-export function NoMatches({ onReset }: { onReset: () => void }) {
+/** No request matches the search: among all the endpoint holds (server), or all it has loaded (which is all of them). */
+export function NoMatches({ searchedAll, total, onReset }: { searchedAll: boolean; total: number; onReset: () => void }) {
   return (
     <div className="empty">
       <h2>No matching requests</h2>
-      <p>Nothing loaded matches these filters.</p>
-      <button type="button" className="btn" onClick={onReset}>Clear filters</button>
+      <p>{searchedAll ? `None of the ${total.toLocaleString()} requests of this endpoint matches this search.` : 'Nothing matches this search.'}</p>
+      <button type="button" className="btn" onClick={onReset}>Clear search</button>
     </div>
   );
 }

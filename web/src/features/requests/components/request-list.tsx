@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import type { CaptureSummary } from '../../../../../shared/capture';
 import { RequestRow, ROW_HEIGHT } from './request-row';
 
@@ -11,8 +11,8 @@ interface Props {
   isFresh: (id: string) => boolean;
   now: number;
   onSelect: (id: string, open: boolean) => void;
-  /** Shown under the last row ("Loading older…", "Newest 20,000 of 31,200"). */
-  footer: string | null;
+  /** Shown under the last row ("Loading older…", "Newest 20,000 of 31,200", "Load older matches"). */
+  footer: ReactNode;
 }
 
 /** The virtualized request list: only the rows in view are in the DOM, so 10,000 scroll smoothly. */
