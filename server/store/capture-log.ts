@@ -6,6 +6,7 @@ import { summaryOf } from './capture-record';
 import { CaptureIndex, entryOf, Interner, receivedAtOf, type Entry } from './capture-index';
 import { readCapture, readCaptures, readSummaries, type LogPlace } from './capture-reader';
 import type { LogInspection } from './log-inspect';
+import { readRawCaptures, type RawCapture } from './raw-capture';
 import { isRecord } from './segment-scan';
 import { encodeBody, encodeMeta, encodeRecord, compactIndexOf } from './record-format';
 import { encodeSearchRecord, SidecarWriter } from './search-sidecar';
@@ -148,6 +149,15 @@ export class CaptureLog {
 
   /** Whole captures after `cursor`, oldest first: at most `limit`, and fewer once `maxBytes` are read (at least one). */
   readAfter(cursor: string | undefined, limit: number, maxBytes: number): Promise<StoredCapture[]> {
+    return readCaptures(this.options, this.entriesAfter(cursor, limit, maxBytes), (id) => this.index.replays.get(id) ?? []);
+  }
+
+  /** Like readAfter, as the JSON text the captures are stored as (exports). */
+  readRawAfter(cursor: string | undefined, limit: number, maxBytes: number): Promise<RawCapture[]> {
+    return readRawCaptures(this.options, this.entriesAfter(cursor, limit, maxBytes));
+  }
+
+  private entriesAfter(cursor: string | undefined, limit: number, maxBytes: number): Entry[] {
     const entries = this.index.entries;
     const start = cursor === undefined ? 0 : entries.firstAfter(cursor);
     const picked: Entry[] = [];
@@ -157,7 +167,7 @@ export class CaptureLog {
       picked.push(entry);
       bytes += entry.length;
     }
-    return readCaptures(this.options, picked, (id) => this.index.replays.get(id) ?? []);
+    return picked;
   }
 
   async delete(id: string): Promise<boolean> {
