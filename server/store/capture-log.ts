@@ -257,7 +257,7 @@ export class CaptureLog {
     if (dead.length === 0) return;
     await this.writer.write([encodeRecord('g', { through: dead[dead.length - 1] }), ...this.evictionMarker()], 0);
     for (const segment of dead) {
-      this.index.live.delete(segment);
+      this.index.forget(segment);
       await unlink(join(this.options.dir, segmentFileName(segment))).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') throw error;
       });
