@@ -30,9 +30,18 @@ export function compactIndexOf(summary: CaptureSummary): CompactIndex {
   ];
 }
 
-/** A record line from its JSON text without the closing brace: checksum and newline added. */
+/**
+ * A record line from its JSON text without the closing brace: checksum and newline added. The
+ * text is encoded once and the checksum taken over those bytes (a checksum of the string would
+ * encode it a second time).
+ */
 export function sealedLine(prefix: string): Buffer {
-  return Buffer.from(`${prefix}${SUFFIX}${checksumHex(prefix)}"}\n`);
+  const length = Buffer.byteLength(prefix);
+  const line = Buffer.allocUnsafe(length + SUFFIX_LENGTH + 1);
+  line.write(prefix, 0, length, 'utf8');
+  const checksum = checksumOf(line.subarray(0, length)).toString(16).padStart(8, '0');
+  line.write(`${SUFFIX}${checksum}"}\n`, length, SUFFIX_LENGTH + 1, 'latin1');
+  return line;
 }
 
 /** Any record but a capture's: `{"t":kind,…fields}` with its checksum. */

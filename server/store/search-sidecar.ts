@@ -14,17 +14,18 @@ export function sidecarName(segment: number): string {
   return `${String(segment).padStart(8, '0')}.search`;
 }
 
+/** One record, encoded straight into its buffer (no intermediate buffer per part: imports write thousands at once). */
 export function encodeSearchRecord(id: string, headers: HeaderPairs, text: string): Buffer {
-  const headerBytes = Buffer.from(JSON.stringify(headers));
-  const textBytes = Buffer.from(text);
-  const idBytes = Buffer.from(id, 'latin1');
-  const record = Buffer.allocUnsafe(4 + 1 + idBytes.length + 4 + headerBytes.length + textBytes.length);
+  const headersJson = JSON.stringify(headers);
+  const headersLength = Buffer.byteLength(headersJson);
+  const textLength = Buffer.byteLength(text);
+  const record = Buffer.allocUnsafe(4 + 1 + id.length + 4 + headersLength + textLength);
   let at = record.writeUInt32LE(record.length - 4, 0);
-  at = record.writeUInt8(idBytes.length, at);
-  at += idBytes.copy(record, at);
-  at = record.writeUInt32LE(headerBytes.length, at);
-  at += headerBytes.copy(record, at);
-  textBytes.copy(record, at);
+  at = record.writeUInt8(id.length, at);
+  at += record.write(id, at, 'latin1');
+  at = record.writeUInt32LE(headersLength, at);
+  at += record.write(headersJson, at, 'utf8');
+  record.write(text, at, 'utf8');
   return record;
 }
 
