@@ -1,5 +1,6 @@
 import type { ReplayAttempt } from '../../shared/capture';
 import type { CompactIndex } from './record-format';
+import { CompactIndexReader } from './compact-index-reader';
 import { EntryList } from './entry-list';
 
 /**
@@ -51,6 +52,8 @@ const MAX_INTERNED = 100_000;
 /** One copy of each repeated string, up to a bound (beyond it strings are kept as they come). */
 export class Interner {
   private strings = new Map<string, string>();
+  /** Reads compact indexes reusing the strings it has seen (start-up builds few new ones). */
+  readonly reader = new CompactIndexReader();
   of<T extends string | null>(value: T): T {
     if (value === null) return value;
     const known = this.strings.get(value);

@@ -1,5 +1,6 @@
 import type { CaptureSummary, HeaderPairs } from '../../shared/capture';
 import { checksumHex, checksumMatches, checksumOf, checksumsEnabled } from './checksum';
+import type { CompactIndexReader } from './compact-index-reader';
 
 /**
  * Segment record format, version 2. Every record is one JSON line that ends with its own
@@ -111,13 +112,13 @@ export function parseBodyHeader(data: Buffer, start: number, end: number): { id:
   return parseRecord(data, start, end) as { id: string; len: number; bk: string };
 }
 
-/** The compact index of an intact metadata line. */
-export function parseCompactIndex(data: Buffer, start: number): CompactIndex {
+/** The compact index of an intact metadata line (read by `reader` when given, else by JSON.parse). */
+export function parseCompactIndex(data: Buffer, start: number, reader?: CompactIndexReader): CompactIndex {
   const at = start + '{"t":"c","n":'.length;
   const comma = data.indexOf(0x2c, at);
   const length = Number(data.toString('latin1', at, comma));
   const from = comma + ',"i":'.length;
-  return JSON.parse(data.toString('utf8', from, from + length)) as CompactIndex;
+  return reader ? reader.read(data, from, from + length) : (JSON.parse(data.toString('utf8', from, from + length)) as CompactIndex);
 }
 
 /** The fields of an intact record line (not a body). */
