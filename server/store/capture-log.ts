@@ -89,12 +89,13 @@ export class CaptureLog {
     }
     if (importId !== null) records.push(encodeRecord('j', { import: importId, n: captures.length }));
     records.push(...this.evictionMarker());
-    const { segment, offsets } = await this.writer.write(records, captures.length);
+    const written = this.writer.write(records, captures.length);
+    // Search records are made while the write and its fdatasync are under way (an import's are many).
+    const searchRecords = captures.map((capture) => encodeSearchRecord(capture.id, capture.headers, captureSearchText(capture)));
+    const { segment, offsets } = await written;
     for (const [i, part] of parts.entries()) {
-      const entry = entryOf(compactIndexOf(part.summary), segment, offsets[part.at] as number, part.metaLength, part.length, this.options.intern);
-      this.index.add(entry);
-      const capture = captures[i] as StoredCapture;
-      this.sidecars.add(segment, encodeSearchRecord(capture.id, capture.headers, captureSearchText(capture)));
+      this.index.add(entryOf(compactIndexOf(part.summary), segment, offsets[part.at] as number, part.metaLength, part.length, this.options.intern));
+      this.sidecars.add(segment, searchRecords[i] as Buffer);
     }
     if (importId !== null) this.imports.set(importId, captures.map((c) => c.id));
     this.applyRetention(maxCaptures);
