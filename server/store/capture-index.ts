@@ -128,6 +128,19 @@ export class CaptureIndex {
     return held === undefined ? null : Array.isArray(held) ? (held[0] as Entry) : held;
   }
 
+  /** Entries after `cursor` (all when absent), oldest first: at most `limit`, and no more once they span `maxBytes` (at least one). */
+  after(cursor: string | undefined, limit: number, maxBytes: number): Entry[] {
+    const start = cursor === undefined ? 0 : this.entries.firstAfter(cursor);
+    const picked: Entry[] = [];
+    let bytes = 0;
+    for (let i = start; i < this.entries.length && picked.length < limit && (picked.length === 0 || bytes < maxBytes); i++) {
+      const entry = this.entries.at(i) as Entry;
+      picked.push(entry);
+      bytes += entry.length;
+    }
+    return picked;
+  }
+
   add(entry: Entry): void {
     this.entries.push(entry);
     if (entry.deliveryId !== null) {

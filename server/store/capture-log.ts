@@ -150,25 +150,12 @@ export class CaptureLog {
 
   /** Whole captures after `cursor`, oldest first: at most `limit`, and fewer once `maxBytes` are read (at least one). */
   readAfter(cursor: string | undefined, limit: number, maxBytes: number): Promise<StoredCapture[]> {
-    return readCaptures(this.options, this.entriesAfter(cursor, limit, maxBytes), (id) => this.index.replays.get(id) ?? []);
+    return readCaptures(this.options, this.index.after(cursor, limit, maxBytes), (id) => this.index.replays.get(id) ?? []);
   }
 
   /** Like readAfter, as the JSON text the captures are stored as (exports). */
   readRawAfter(cursor: string | undefined, limit: number, maxBytes: number): Promise<RawCapture[]> {
-    return readRawCaptures(this.options, this.entriesAfter(cursor, limit, maxBytes));
-  }
-
-  private entriesAfter(cursor: string | undefined, limit: number, maxBytes: number): Entry[] {
-    const entries = this.index.entries;
-    const start = cursor === undefined ? 0 : entries.firstAfter(cursor);
-    const picked: Entry[] = [];
-    let bytes = 0;
-    for (let i = start; i < entries.length && picked.length < limit && (picked.length === 0 || bytes < maxBytes); i++) {
-      const entry = entries.at(i) as Entry;
-      picked.push(entry);
-      bytes += entry.length;
-    }
-    return picked;
+    return readRawCaptures(this.options, this.index.after(cursor, limit, maxBytes));
   }
 
   async delete(id: string): Promise<boolean> {
