@@ -33,8 +33,8 @@ export default async function run(): Promise<void> {
     console.log(`RSS per capture after restart    ${perCapture.toFixed(0)} B   (${((m.rssAfter as number) / 2 ** 20).toFixed(0)} MiB in all; target ≤ 500 B; before: ~2,300 B)`);
     const page = m.firstPage as { p50: number; p99: number };
     console.log(`first page (50)                  p50 ${ms(page.p50)}  p99 ${ms(page.p99)}   (target ≤ 50 ms)`);
-    for (const [kind, t] of Object.entries(m.queries as Record<string, { p50: number; p99: number }>)) {
-      console.log(`query: ${kind.padEnd(26)}p50 ${ms(t.p50)}  p99 ${ms(t.p99)}`);
+    for (const [kind, t] of Object.entries(m.queries as Record<string, { p50: number; p99: number; matched?: number }>)) {
+      console.log(`query: ${kind.padEnd(33)}p50 ${ms(t.p50)}  p99 ${ms(t.p99)}${t.matched === undefined ? '' : `   (matched: ${t.matched.toLocaleString('en')})`}`);
     }
     // Wall-clock rates, and per CPU-second of the process (what an unloaded core would give).
     const exports = m.exports as Record<string, { wall: number; cpu: number }>;

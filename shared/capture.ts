@@ -157,7 +157,7 @@ export const captureListSchema = z.object({
   /** Pass as `before` to get the next (older) page; null when there is none. */
   nextBefore: z.string().nullable(),
   total: z.number().int(),
-  /** With `q`: how many captures match in all, when the store knew it cheaply. */
+  /** With `q`: how many captures match in all, given when the store knows it cheaply (e.g. field terms alone). */
   matched: z.number().int().optional(),
 });
 export type CaptureList = z.infer<typeof captureListSchema>;

@@ -26,7 +26,8 @@ export function headerPairs(rawHeaders: string[]): HeaderPairs {
 /** First value of a header, matched case-insensitively, or null. */
 export function headerValue(headers: HeaderPairs, name: string): string | null {
   const lower = name.toLowerCase();
-  for (const [key, value] of headers) if (key.toLowerCase() === lower) return value;
+  // Lengths first: most names differ in length, and lower-casing each costs a string.
+  for (const [key, value] of headers) if (key.length === lower.length && key.toLowerCase() === lower) return value;
   return null;
 }
 

@@ -27,12 +27,17 @@ function decoded(body: Buffer, headers: HeaderPairs): Buffer | null {
   return null;
 }
 
-/** JSON keys and string/number values, in document order, without recursion. */
-function jsonPieces(value: unknown, out: string[]): void {
-  const stack: [unknown, number][] = [[value, 0]];
+/**
+ * JSON keys and string/number values, in document order, without recursion: a stack of values
+ * and a parallel stack of their depths (no pair allocated per value: imports walk thousands of bodies).
+ */
+export function jsonPieces(value: unknown, out: string[]): void {
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
   let length = 0;
-  while (stack.length > 0 && length < MAX_SEARCH_TEXT) {
-    const [next, depth] = stack.pop() as [unknown, number];
+  while (values.length > 0 && length < MAX_SEARCH_TEXT) {
+    const next = values.pop();
+    const depth = depths.pop() as number;
     if (typeof next === 'string' || typeof next === 'number') {
       const text = String(next);
       out.push(text);
@@ -40,10 +45,20 @@ function jsonPieces(value: unknown, out: string[]): void {
       continue;
     }
     if (next === null || typeof next !== 'object' || depth >= MAX_DEPTH) continue;
-    const children: [unknown, number][] = [];
-    if (Array.isArray(next)) for (const child of next) children.push([child, depth + 1]);
-    else for (const [key, child] of Object.entries(next)) children.push([key, depth + 1], [child, depth + 1]);
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as [unknown, number]);
+    // Pushed last child first, so they pop in document order (an object's key before its value).
+    if (Array.isArray(next)) {
+      for (let i = next.length - 1; i >= 0; i--) {
+        values.push(next[i]);
+        depths.push(depth + 1);
+      }
+    } else {
+      const keys = Object.keys(next);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i] as string;
+        values.push((next as Record<string, unknown>)[key], key);
+        depths.push(depth + 1, depth + 1);
+      }
+    }
   }
 }
 

@@ -95,7 +95,7 @@ export function captureOfHarEntry(entry: HarEntry, endpointId: string): NewCaptu
   const fromUrl = splitHarUrl(entry.request.url);
   const headers: HeaderPairs = entry.request.headers.map(({ name, value }) => [name, value]);
   const body = bodyOf(entry);
-  const verdicts = verdictsSchema.safeParse(extra.verdicts);
+  const verdicts = extra.verdicts === undefined ? { success: false as const } : verdictsSchema.safeParse(extra.verdicts);
   const rejected = (entry.response as { _rejected?: unknown })._rejected;
   const capture = {
     endpointId,

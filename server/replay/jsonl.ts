@@ -27,7 +27,8 @@ export function jsonlLineOf(capture: StoredCapture): JsonlCapture {
 /** A parsed JSON Lines record as a capture for `endpointId`. */
 export function captureOfJsonl(line: JsonlCapture, endpointId: string): NewCapture {
   const body = Buffer.from(line.body.data, line.body.encoding === 'base64' ? 'base64' : 'utf8');
-  const verdicts = verdictsSchema.safeParse(line.verdicts);
+  // Files from other tools carry no verdicts: no failed parse (and its error object) per line for them.
+  const verdicts = line.verdicts === undefined ? { success: false as const } : verdictsSchema.safeParse(line.verdicts);
   const capture = {
     endpointId,
     receivedAt: line.receivedAt,

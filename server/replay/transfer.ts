@@ -5,9 +5,11 @@ import { jsonlCaptureSchema, type ImportResult, type TransferFormat } from '../.
 import { ValidationError } from '../errors';
 import { bodyPreview } from '../delivery/body-preview';
 import { summaryOf } from '../store/capture-record';
+import type { RawCapture } from '../store/raw-capture';
 import type { NewCapture, Store, StoredCapture } from '../store/store';
 import type { Hub } from '../stream/hub';
 import { captureOfHarEntry, harEntryOf } from './har';
+import { harText, jsonlText } from './export-text';
 import { harSchema } from './har-schema';
 import { captureOfJsonl, jsonlLineOf } from './jsonl';
 
@@ -20,6 +22,17 @@ export async function* capturesOf(store: Store, endpointId: string): AsyncGenera
   let cursor: string | undefined;
   for (;;) {
     const page = await store.readAfter(endpointId, cursor, PAGE, PAGE_BYTES);
+    if (page.length === 0) return;
+    yield* page;
+    cursor = page[page.length - 1]?.id;
+  }
+}
+
+/** capturesOf as stored JSON text (Store.readRawAfter): exports copy it rather than re-serialize it. */
+async function* rawCapturesOf(store: Store, endpointId: string): AsyncGenerator<RawCapture> {
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await (store.readRawAfter as NonNullable<Store['readRawAfter']>)(endpointId, cursor, PAGE, PAGE_BYTES);
     if (page.length === 0) return;
     yield* page;
     cursor = page[page.length - 1]?.id;
@@ -71,9 +84,17 @@ export async function writeExport(
     progress(done);
   };
   if (format === 'har') await emit(`{"log":{"version":"1.2","creator":${JSON.stringify({ name: 'Hookscope', version })},"entries":[`);
-  for await (const capture of capturesOf(store, endpointId)) {
-    await emit(format === 'jsonl' ? `${JSON.stringify(jsonlLineOf(capture))}\n` : `${done === 0 ? '\n' : ',\n'}${JSON.stringify(harEntryOf(capture, baseUrl))}`);
-    done += 1;
+  const separator = () => (format === 'jsonl' ? '' : done === 0 ? '\n' : ',\n');
+  if (store.readRawAfter) {
+    for await (const raw of rawCapturesOf(store, endpointId)) {
+      await emit(format === 'jsonl' ? `${jsonlText(raw)}\n` : `${separator()}${harText(raw, baseUrl)}`);
+      done += 1;
+    }
+  } else {
+    for await (const capture of capturesOf(store, endpointId)) {
+      await emit(format === 'jsonl' ? `${JSON.stringify(jsonlLineOf(capture))}\n` : `${separator()}${JSON.stringify(harEntryOf(capture, baseUrl))}`);
+      done += 1;
+    }
   }
   if (format === 'har') pending.push('\n]}}\n');
   if (pending.length > 0) await write(out, pending.join(''));

@@ -1,5 +1,6 @@
 import type { ReplayAttempt } from '../../shared/capture';
 import type { CompactIndex } from './record-format';
+import { CompactIndexReader } from './compact-index-reader';
 import { EntryList } from './entry-list';
 
 /**
@@ -51,6 +52,8 @@ const MAX_INTERNED = 100_000;
 /** One copy of each repeated string, up to a bound (beyond it strings are kept as they come). */
 export class Interner {
   private strings = new Map<string, string>();
+  /** Reads compact indexes reusing the strings it has seen (start-up builds few new ones). */
+  readonly reader = new CompactIndexReader();
   of<T extends string | null>(value: T): T {
     if (value === null) return value;
     const known = this.strings.get(value);
@@ -60,12 +63,17 @@ export class Interner {
   }
 }
 
+/** A verdict status as its small code; 7: none known. (Module level: entryOf runs a million times at start-up.) */
+function code(list: string[], value: string): number {
+  const at = list.indexOf(value);
+  return at === -1 ? 7 : at;
+}
+
 export function entryOf(index: CompactIndex, segment: number, offset: number, metaLength: number, length: number, intern: Interner): Entry {
   const [id, receivedAt, method, status, signature, schema, eventType, deliveryId, path, peer, flags] = index;
   const sec = Math.floor(receivedAt / 1000) - AT_BASE_SEC;
   const packs = Number.isInteger(receivedAt) && Math.abs(sec) < 2 ** 30;
   const ms = packs ? receivedAt - (sec + AT_BASE_SEC) * 1000 : 0;
-  const code = (list: string[], value: string) => (list.includes(value) ? list.indexOf(value) : 7); // 7: none known
   const marks = ms | (code(SIGNATURES, signature) << 10) | (code(SCHEMAS, schema) << 13) | (flags << 16);
   const entry: Entry = {
     id, segment, offset, metaLength, length, atSec: packs ? sec : Number.NaN,
@@ -85,8 +93,15 @@ export class CaptureIndex {
   private byDeliveryId = new Map<string, Entry | Entry[]>();
   /** Replay attempts of the captures that have any. */
   readonly replays = new Map<string, ReplayAttempt[]>();
+  /** Delivery ids of the form `<prefix>:<id>` by what follows the colon (`delivery:<id>` matches those too). */
+  private byDeliverySuffix = new Map<string, Entry | Entry[]>();
   /** Retained captures per segment, in segment order. */
   readonly live = new Map<number, number>();
+  /**
+   * The receivedAt range of what each segment was given (ms; deletions never narrow it): a time
+   * range query skips every segment it cannot overlap.
+   */
+  readonly spans = new Map<number, { min: number; max: number }>();
   /** A segment's last retained capture went away: dropping has work. */
   emptiedSegment = false;
 
@@ -102,8 +117,15 @@ export class CaptureIndex {
 
   /** Every retained entry with this delivery id, oldest first. */
   withDeliveryId(deliveryId: string): readonly Entry[] {
-    const held = this.byDeliveryId.get(deliveryId);
-    return held === undefined ? [] : Array.isArray(held) ? held : [held];
+    return listOf(this.byDeliveryId.get(deliveryId));
+  }
+
+  /** Every retained entry `delivery:<value>` matches exactly (the id, or what follows its colon), oldest first. */
+  matchingDeliveryId(value: string): Entry[] {
+    const suffixed = listOf(this.byDeliverySuffix.get(value));
+    const whole = listOf(this.byDeliveryId.get(value));
+    if (suffixed.length === 0) return [...whole];
+    return [...new Set([...whole, ...suffixed])].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   firstWithDeliveryId(deliveryId: string): Entry | null {
@@ -111,15 +133,32 @@ export class CaptureIndex {
     return held === undefined ? null : Array.isArray(held) ? (held[0] as Entry) : held;
   }
 
+  /** Entries after `cursor` (all when absent), oldest first: at most `limit`, and no more once they span `maxBytes` (at least one). */
+  after(cursor: string | undefined, limit: number, maxBytes: number): Entry[] {
+    const start = cursor === undefined ? 0 : this.entries.firstAfter(cursor);
+    const picked: Entry[] = [];
+    let bytes = 0;
+    for (let i = start; i < this.entries.length && picked.length < limit && (picked.length === 0 || bytes < maxBytes); i++) {
+      const entry = this.entries.at(i) as Entry;
+      picked.push(entry);
+      bytes += entry.length;
+    }
+    return picked;
+  }
+
   add(entry: Entry): void {
     this.entries.push(entry);
     if (entry.deliveryId !== null) {
-      const held = this.byDeliveryId.get(entry.deliveryId);
-      if (held === undefined) this.byDeliveryId.set(entry.deliveryId, entry);
-      else if (Array.isArray(held)) held.push(entry);
-      else this.byDeliveryId.set(entry.deliveryId, [held, entry]);
+      link(this.byDeliveryId, entry.deliveryId, entry);
+      const colon = entry.deliveryId.indexOf(':');
+      if (colon !== -1) link(this.byDeliverySuffix, entry.deliveryId.slice(colon + 1), entry);
     }
     this.live.set(entry.segment, (this.live.get(entry.segment) ?? 0) + 1);
+    const at = receivedAtOf(entry);
+    const span = this.spans.get(entry.segment);
+    if (!span) this.spans.set(entry.segment, { min: at, max: at });
+    else if (at < span.min) span.min = at;
+    else if (at > span.max) span.max = at;
   }
 
   /** Removes one capture (deleted). */
@@ -140,26 +179,52 @@ export class CaptureIndex {
     this.evict(this.entries.firstAfter(id));
   }
 
+  /** A segment's files are gone: forget it. */
+  forget(segment: number): void {
+    this.live.delete(segment);
+    this.spans.delete(segment);
+  }
+
   clear(): void {
     this.entries.clear();
     this.byDeliveryId.clear();
+    this.byDeliverySuffix.clear();
     this.replays.clear();
     this.live.clear();
+    this.spans.clear();
   }
 
   private unlink(entry: Entry): void {
     this.replays.delete(entry.id);
     if (entry.deliveryId !== null) {
-      const held = this.byDeliveryId.get(entry.deliveryId);
-      if (held === entry) this.byDeliveryId.delete(entry.deliveryId);
-      else if (Array.isArray(held)) {
-        const at = held.indexOf(entry);
-        if (at !== -1) held.splice(at, 1);
-        if (held.length === 1) this.byDeliveryId.set(entry.deliveryId, held[0] as Entry);
-      }
+      unlink(this.byDeliveryId, entry.deliveryId, entry);
+      const colon = entry.deliveryId.indexOf(':');
+      if (colon !== -1) unlink(this.byDeliverySuffix, entry.deliveryId.slice(colon + 1), entry);
     }
     const live = (this.live.get(entry.segment) ?? 1) - 1;
     this.live.set(entry.segment, live);
     if (live === 0) this.emptiedSegment = true;
+  }
+}
+
+/** A map value is one entry (the usual case: no array to allocate) or several, oldest first. */
+function listOf(held: Entry | Entry[] | undefined): Entry[] {
+  return held === undefined ? [] : Array.isArray(held) ? held : [held];
+}
+
+function link(map: Map<string, Entry | Entry[]>, key: string, entry: Entry): void {
+  const held = map.get(key);
+  if (held === undefined) map.set(key, entry);
+  else if (Array.isArray(held)) held.push(entry);
+  else map.set(key, [held, entry]);
+}
+
+function unlink(map: Map<string, Entry | Entry[]>, key: string, entry: Entry): void {
+  const held = map.get(key);
+  if (held === entry) map.delete(key);
+  else if (Array.isArray(held)) {
+    const at = held.indexOf(entry);
+    if (at !== -1) held.splice(at, 1);
+    if (held.length === 1) map.set(key, held[0] as Entry);
   }
 }

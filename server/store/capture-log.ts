@@ -6,6 +6,7 @@ import { summaryOf } from './capture-record';
 import { CaptureIndex, entryOf, Interner, receivedAtOf, type Entry } from './capture-index';
 import { readCapture, readCaptures, readSummaries, type LogPlace } from './capture-reader';
 import type { LogInspection } from './log-inspect';
+import { readRawCaptures, type RawCapture } from './raw-capture';
 import { isRecord } from './segment-scan';
 import { encodeBody, encodeMeta, encodeRecord, compactIndexOf } from './record-format';
 import { encodeSearchRecord, SidecarWriter } from './search-sidecar';
@@ -88,12 +89,13 @@ export class CaptureLog {
     }
     if (importId !== null) records.push(encodeRecord('j', { import: importId, n: captures.length }));
     records.push(...this.evictionMarker());
-    const { segment, offsets } = await this.writer.write(records, captures.length);
+    const written = this.writer.write(records, captures.length);
+    // Search records are made while the write and its fdatasync are under way (an import's are many).
+    const searchRecords = captures.map((capture) => encodeSearchRecord(capture.id, capture.headers, captureSearchText(capture)));
+    const { segment, offsets } = await written;
     for (const [i, part] of parts.entries()) {
-      const entry = entryOf(compactIndexOf(part.summary), segment, offsets[part.at] as number, part.metaLength, part.length, this.options.intern);
-      this.index.add(entry);
-      const capture = captures[i] as StoredCapture;
-      this.sidecars.add(segment, encodeSearchRecord(capture.id, capture.headers, captureSearchText(capture)));
+      this.index.add(entryOf(compactIndexOf(part.summary), segment, offsets[part.at] as number, part.metaLength, part.length, this.options.intern));
+      this.sidecars.add(segment, searchRecords[i] as Buffer);
     }
     if (importId !== null) this.imports.set(importId, captures.map((c) => c.id));
     this.applyRetention(maxCaptures);
@@ -148,16 +150,12 @@ export class CaptureLog {
 
   /** Whole captures after `cursor`, oldest first: at most `limit`, and fewer once `maxBytes` are read (at least one). */
   readAfter(cursor: string | undefined, limit: number, maxBytes: number): Promise<StoredCapture[]> {
-    const entries = this.index.entries;
-    const start = cursor === undefined ? 0 : entries.firstAfter(cursor);
-    const picked: Entry[] = [];
-    let bytes = 0;
-    for (let i = start; i < entries.length && picked.length < limit && (picked.length === 0 || bytes < maxBytes); i++) {
-      const entry = entries.at(i) as Entry;
-      picked.push(entry);
-      bytes += entry.length;
-    }
-    return readCaptures(this.options, picked, (id) => this.index.replays.get(id) ?? []);
+    return readCaptures(this.options, this.index.after(cursor, limit, maxBytes), (id) => this.index.replays.get(id) ?? []);
+  }
+
+  /** Like readAfter, as the JSON text the captures are stored as (exports). */
+  readRawAfter(cursor: string | undefined, limit: number, maxBytes: number): Promise<RawCapture[]> {
+    return readRawCaptures(this.options, this.index.after(cursor, limit, maxBytes));
   }
 
   async delete(id: string): Promise<boolean> {
@@ -247,7 +245,7 @@ export class CaptureLog {
     if (dead.length === 0) return;
     await this.writer.write([encodeRecord('g', { through: dead[dead.length - 1] }), ...this.evictionMarker()], 0);
     for (const segment of dead) {
-      this.index.live.delete(segment);
+      this.index.forget(segment);
       await unlink(join(this.options.dir, segmentFileName(segment))).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') throw error;
       });

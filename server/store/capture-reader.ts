@@ -13,7 +13,7 @@ export interface LogPlace {
   where: string;
 }
 
-async function openSegment(place: LogPlace, segment: number): Promise<FileHandle | null> {
+export async function openSegment(place: LogPlace, segment: number): Promise<FileHandle | null> {
   try {
     return await open(join(place.dir, segmentFileName(segment)), 'r');
   } catch (error) {
@@ -81,11 +81,11 @@ export async function readCaptures(place: LogPlace, entries: Entry[], replaysOf:
 }
 
 /**
- * A capture from its bytes: its metadata record, body header and body must pass their checksums
- * and belong together, or DamagedCaptureError names the capture and file. The body is copied out
- * of `data` (which may be a larger read).
+ * The checked parts of a capture's bytes: its metadata record, body header and body must pass
+ * their checksums and belong together, or DamagedCaptureError names the capture and file. The
+ * body is a view into `data`.
  */
-function decodeCapture(place: LogPlace, entry: Entry, data: Buffer, replays: ReplayAttempt[]): StoredCapture {
+export function checkedCapture(place: LogPlace, entry: Entry, data: Buffer): { meta: Buffer; body: Buffer; damaged: (detail: string) => DamagedCaptureError } {
   const where = `${place.where}/${segmentFileName(entry.segment)}`;
   const damaged = (detail: string) => new DamagedCaptureError(entry.id, `${where} at byte ${entry.offset}`, detail);
   if (data.length < entry.length) throw damaged('its records are cut short');
@@ -97,7 +97,13 @@ function decodeCapture(place: LogPlace, entry: Entry, data: Buffer, replays: Rep
   const body = data.subarray(headerEnd + 1, headerEnd + 1 + header.len);
   if (header.id !== entry.id || body.length !== header.len || data[headerEnd + 1 + header.len] !== NEWLINE) throw damaged('its body record does not belong to it');
   if (!bodyIntact(body, header.bk)) throw damaged('its body fails its checksum');
-  const { summary, headers } = parseMeta(data.subarray(0, metaEnd));
+  return { meta: data.subarray(0, metaEnd), body, damaged };
+}
+
+/** A whole capture from its bytes, checked (checkedCapture); the body is copied out of `data` (which may be a larger read). */
+function decodeCapture(place: LogPlace, entry: Entry, data: Buffer, replays: ReplayAttempt[]): StoredCapture {
+  const { meta, body, damaged } = checkedCapture(place, entry, data);
+  const { summary, headers } = parseMeta(meta);
   if (summary.id !== entry.id) throw damaged('its metadata record names another capture');
   return { ...summary, headers, body: Buffer.from(body), replays: [...replays] };
 }

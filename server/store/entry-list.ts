@@ -69,11 +69,16 @@ export class EntryList<T extends Ordered> {
 
   /** Binary search: the first index where `before` turns false. */
   private search(before: (entryId: string) => boolean): number {
+    return this.firstWhereNot((item) => before(item.id));
+  }
+
+  /** Binary search over a property that sorts with the ids (e.g. segment numbers): the first index where `before` turns false. */
+  firstWhereNot(before: (item: T) => boolean): number {
     let lo = 0;
     let hi = this.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (before((this.at(mid) as T).id)) lo = mid + 1;
+      if (before(this.at(mid) as T)) lo = mid + 1;
       else hi = mid;
     }
     return lo;

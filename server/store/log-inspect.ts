@@ -43,27 +43,42 @@ export interface LogInspection {
 export const SEGMENT_NAME = /^\d{8}\.jsonl$/;
 
 /**
- * Reads whole segments into one buffer reused from segment to segment (a scan keeps nothing that
- * points into it): reading thousands of segments into fresh buffers leaves the allocator's memory
- * fragmented, and the process's RSS far above what it holds.
+ * Reads whole segments into two buffers used in turn (a scan keeps nothing that points into
+ * them): reading thousands of segments into fresh buffers leaves the allocator's memory
+ * fragmented, and the process's RSS far above what it holds. The next segment is read while the
+ * current one is scanned, so start-up's I/O overlaps its checksum and parse work.
  */
-function segmentReader(): (file: string) => Promise<Buffer> {
-  let scratch = Buffer.alloc(0);
-  return async (file) => {
-    const handle = await open(file, 'r');
+function segmentReader(files: string[]): (index: number) => Promise<Buffer> {
+  const scratch = [Buffer.alloc(0), Buffer.alloc(0)];
+  const readInto = async (index: number): Promise<Buffer> => {
+    const handle = await open(files[index] as string, 'r');
     try {
       const { size } = await handle.stat();
-      if (scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, 2 * scratch.length, 1 << 20));
+      const slot = index % 2;
+      if ((scratch[slot] as Buffer).length < size) scratch[slot] = Buffer.allocUnsafe(Math.max(size, 2 * (scratch[slot] as Buffer).length, 1 << 20));
+      const buffer = scratch[slot] as Buffer;
       let read = 0;
       while (read < size) {
-        const { bytesRead } = await handle.read(scratch, read, size - read, read);
+        const { bytesRead } = await handle.read(buffer, read, size - read, read);
         if (bytesRead === 0) break;
         read += bytesRead;
       }
-      return scratch.subarray(0, read);
+      return buffer.subarray(0, read);
     } finally {
       await handle.close();
     }
+  };
+  let ahead: Promise<Buffer> | null = null;
+  return async (index) => {
+    const current = ahead ?? readInto(index);
+    ahead = null;
+    const data = await current;
+    // Started only once `current` is done: it reuses the other buffer, which the caller has finished scanning.
+    if (index + 1 < files.length) {
+      ahead = readInto(index + 1);
+      ahead.catch(() => undefined); // its error surfaces when it is awaited
+    }
+    return data;
   };
 }
 
@@ -109,10 +124,10 @@ export async function inspectLog(dir: string, where: string, clean: CleanEnd | n
   }
   const accepted = await readAcceptedLosses(dir);
   const all: InspectedSegment[] = [];
-  const read = segmentReader();
-  for (const name of names) {
-    const file = join(dir, name);
-    all.push({ segment: Number(name.slice(0, 8)), file, scan: scanSegment(await read(file), Number(name.slice(0, 8)), intern) });
+  const files = names.map((name) => join(dir, name));
+  const read = segmentReader(files);
+  for (const [i, name] of names.entries()) {
+    all.push({ segment: Number(name.slice(0, 8)), file: files[i] as string, scan: scanSegment(await read(i), Number(name.slice(0, 8)), intern) });
   }
   let dropped = 0;
   for (const { scan } of all) for (const unit of scan.units) if (isRecord(unit) && unit.value.t === 'g') dropped = Math.max(dropped, Number(unit.value.through));

@@ -4,8 +4,9 @@ import type { HeaderPairs } from '../../shared/capture';
 import type { CaptureLog } from './capture-log';
 import type { Entry } from './capture-index';
 import { fieldPredicate } from './entry-match';
+import { countMatches, planQuery, rangesNewestFirst } from './query-plan';
 import { captureSearchText } from './query-scan';
-import { encodeSearchRecord, parseSidecar, type SearchRecord } from './search-sidecar';
+import { encodeSearchRecord, parseSidecar, sidecarCovers, type SearchRecord } from './search-sidecar';
 import type { CapturePage } from './store';
 
 type DiskTerm = Extract<QueryTerm, { field: 'text' | 'header' }>;
@@ -41,35 +42,42 @@ function segmentEntries(log: CaptureLog, at: number): Entry[] {
  */
 export async function queryLog(log: CaptureLog, query: CaptureQuery, limit: number, before: string | undefined): Promise<CapturePage> {
   const entries = log.index.entries;
+  const plan = planQuery(log.index, query.terms);
   const matchesFields = fieldPredicate(query.terms);
   const diskTerms = query.terms.filter((t): t is DiskTerm => t.field === 'text' || t.field === 'header');
   const required = diskTerms.filter((t) => t.field === 'text' && !t.negated && byteSearchable(t.value)).map((t) => Buffer.from((t as { value: string }).value));
   const found: Entry[] = [];
   let more = false;
   let sidecar = null as { segment: number; loaded: LoadedSidecar | null } | null;
-  for (let i = (before === undefined ? entries.length : entries.firstAtOrAfter(before)) - 1; i >= 0; i--) {
-    const entry = entries.at(i) as Entry;
-    if (!matchesFields(entry)) continue;
-    if (diskTerms.length > 0) {
-      if (sidecar === null || sidecar.segment !== entry.segment) sidecar = { segment: entry.segment, loaded: await loadSidecar(log, segmentEntries(log, i), entry.segment, required) };
-      if (!sidecar.loaded) continue; // a required word is nowhere in this segment
-      let record = sidecar.loaded.records.get(entry.id);
-      if (!record) {
-        sidecar.loaded = await rebuildSidecar(log, segmentEntries(log, i), entry.segment);
-        record = sidecar.loaded.records.get(entry.id);
-        if (!record) continue; // deleted meanwhile
+  const reads = new SidecarReads(log);
+  const end = before === undefined ? entries.length : entries.firstAtOrAfter(before);
+  scan: for (const [lo, hi] of rangesNewestFirst(log.index, plan, end)) {
+    for (let i = hi - 1; i >= lo; i--) {
+      const entry = entries.at(i) as Entry;
+      if (!matchesFields(entry)) continue;
+      if (diskTerms.length > 0) {
+        if (sidecar === null || sidecar.segment !== entry.segment) sidecar = { segment: entry.segment, loaded: await loadSidecar(log, segmentEntries(log, i), await reads.take(entry.segment), required) };
+        if (!sidecar.loaded) continue; // a required word is nowhere in this segment
+        let record = sidecar.loaded.records.get(entry.id);
+        if (!record) {
+          sidecar.loaded = await rebuildSidecar(log, segmentEntries(log, i), entry.segment);
+          record = sidecar.loaded.records.get(entry.id);
+          if (!record) continue; // deleted meanwhile
+        }
+        if (!diskTermsMatch(diskTerms, sidecar.loaded.data, record)) continue;
       }
-      if (!diskTermsMatch(diskTerms, sidecar.loaded.data, record)) continue;
+      if (found.length === limit) {
+        more = true;
+        break scan;
+      }
+      found.push(entry);
     }
-    if (found.length === limit) {
-      more = true;
-      break;
-    }
-    found.push(entry);
   }
   const items = await log.summaries(found);
   const last = items[items.length - 1];
-  return { items, nextBefore: more && last ? last.id : null, total: log.size };
+  // Field terms alone are decided in memory: how many match in all is cheap to know when few entries are left to test.
+  const matched = diskTerms.length === 0 ? countMatches(log.index, plan, matchesFields) : undefined;
+  return { items, nextBefore: more && last ? last.id : null, total: log.size, ...(matched !== undefined && { matched }) };
 }
 
 function diskTermsMatch(terms: DiskTerm[], data: Buffer, record: SearchRecord): boolean {
@@ -89,13 +97,39 @@ function diskTermsMatch(terms: DiskTerm[], data: Buffer, record: SearchRecord): 
   return true;
 }
 
+/**
+ * Sidecar reads a few segments ahead of the scan (which goes from newer to older segments): a
+ * body search reads thousands of small files, and one at a time it would wait on each.
+ */
+class SidecarReads {
+  private ahead = new Map<number, Promise<Buffer | null>>();
+  constructor(private readonly log: CaptureLog) {}
+
+  take(segment: number): Promise<{ segment: number; data: Buffer }> {
+    const read = this.ahead.get(segment) ?? this.read(segment);
+    // Reads for segments the scan passed by are dropped (nothing holds them).
+    const ahead = new Map<number, Promise<Buffer | null>>();
+    for (let next = segment - 1; next >= segment - READ_AHEAD && next > 0; next--) {
+      if (this.log.index.live.has(next)) ahead.set(next, this.ahead.get(next) ?? this.read(next));
+    }
+    this.ahead = ahead;
+    return read.then((data) => ({ segment, data: data ?? Buffer.alloc(0) }));
+  }
+
+  private read(segment: number): Promise<Buffer | null> {
+    const read = this.log.sidecars.read(segment);
+    read.catch(() => undefined); // a failure surfaces when taken
+    return read;
+  }
+}
+
+const READ_AHEAD = 4; // segments
+
 /** A segment's sidecar, or null when one of the required words is not in it at all. */
-async function loadSidecar(log: CaptureLog, held: Entry[], segment: number, required: Buffer[]): Promise<LoadedSidecar | null> {
-  const data = (await log.sidecars.read(segment)) ?? Buffer.alloc(0);
+async function loadSidecar(log: CaptureLog, held: Entry[], { segment, data }: { segment: number; data: Buffer }, required: Buffer[]): Promise<LoadedSidecar | null> {
   if (data.length > 0 && required.some((word) => data.indexOf(word) === -1)) {
     // Only trustworthy when the sidecar covers every retained capture of the segment.
-    const loaded = indexSidecar(data);
-    return held.every((e) => loaded.records.has(e.id)) ? null : rebuildSidecar(log, held, segment);
+    return sidecarCovers(data, held.map((e) => e.id)) ? null : rebuildSidecar(log, held, segment);
   }
   return indexSidecar(data);
 }

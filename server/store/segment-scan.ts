@@ -109,7 +109,7 @@ export function scanSegment(data: Buffer, segment: number, intern: Interner): Sc
     }
     if (pending) damaged(pending.offset, pos, `capture ${pending.index[0]} has no body record`, [pending.index[0]]);
     pending = null;
-    if (kind === 'c') pending = { offset: pos, metaLength: nl - pos, index: parseCompactIndex(data, pos) };
+    if (kind === 'c') pending = { offset: pos, metaLength: nl - pos, index: parseCompactIndex(data, pos, intern.reader) };
     else out.units.push({ kind: 'record', value: parseRecord(data, pos, nl), offset: pos, length: nl + 1 - pos });
     pos = nl + 1;
   }

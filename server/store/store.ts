@@ -1,6 +1,7 @@
 import type { CaptureSummary, DeliveryAttempt, HeaderPairs, ReplayAttempt } from '../../shared/capture';
 import type { Endpoint } from '../../shared/endpoint';
 import type { CaptureQuery } from '../../shared/query';
+import type { RawCapture } from './raw-capture';
 
 /** A capture as stored: the summary plus the exact request bytes and replay history. */
 export interface StoredCapture extends CaptureSummary {
@@ -90,6 +91,11 @@ export interface Store {
    * their checksum reject with DamagedCaptureError. NotFoundError for an unknown endpoint.
    */
   readAfter(endpointId: string, cursor: string | undefined, limit: number, maxBytes: number): Promise<StoredCapture[]>;
+  /**
+   * Optional: readAfter with each capture's summary and headers as the JSON text they are stored
+   * as, where the store keeps JSON (exports copy it instead of parsing and re-serializing it).
+   */
+  readRawAfter?(endpointId: string, cursor: string | undefined, limit: number, maxBytes: number): Promise<RawCapture[]>;
   /** Number of captures an endpoint holds (0 for an unknown endpoint). */
   count(endpointId: string): Promise<number>;
   /** The whole capture, or null. */

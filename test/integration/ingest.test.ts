@@ -23,6 +23,9 @@ describe('search over the API', () => {
     await deliver(JSON.stringify({ note: 'nothing here' }), { 'content-type': 'application/json' });
     const found = captureListSchema.parse(await (await server.api(`/api/endpoints/default/requests?q=${encodeURIComponent('wombat method:POST')}`)).json());
     expect(found.items.map((item) => item.id)).toEqual([hit.id]);
+    expect(found.matched).toBeUndefined(); // a body word: not cheap to count
+    const posts = captureListSchema.parse(await (await server.api(`/api/endpoints/default/requests?limit=1&q=${encodeURIComponent('method:POST')}`)).json());
+    expect(posts).toMatchObject({ items: [{ method: 'POST' }], matched: posts.total }); // field terms alone: counted in memory
     const bad = await server.api(`/api/endpoints/default/requests?q=${encodeURIComponent('method:POST colour:red')}`);
     expect(bad.status).toBe(400);
     const body = (await bad.json()) as { error: string; details: { path: string; position: number }[] };

@@ -162,7 +162,7 @@ describe('integrity: damage is refused by name, checked, and repaired into quara
     const { id } = (await sent.json()) as { id: string };
     const segment = join(dir, 'captures', 'default', '00000001.jsonl');
     await flipByteAt(segment, 'the original bytes', 4);
-    for (const path of [`/api/requests/${id}`, `/api/requests/${id}/body`]) {
+    for (const path of [`/api/requests/${id}`, `/api/requests/${id}/body`, '/api/endpoints/default/export?format=jsonl', '/api/endpoints/default/export?format=har']) {
       const res = await server.api(path);
       expect(res.status).toBe(500);
       const body = (await res.json()) as { error: string };
@@ -170,6 +170,7 @@ describe('integrity: damage is refused by name, checked, and repaired into quara
       expect(body.error).toContain('captures/default/00000001.jsonl');
     }
     await expect(server.store.get(id)).rejects.toBeInstanceOf(DamagedCaptureError);
+    await expect(server.store.readRawAfter?.('default', undefined, 10, 1 << 20)).rejects.toBeInstanceOf(DamagedCaptureError);
   });
 
   it('the CLI: serve refuses with the report, check exits 1 then 0 after --repair, serve starts', async () => {
