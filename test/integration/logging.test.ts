@@ -56,6 +56,17 @@ describe('logs of a real server (a child process, output not a terminal)', () =>
     expect(records.find((r) => typeof r.inspector === 'string')?.msg).toContain(`sign in with the token kept in ${join(data, 'token')}`);
   });
 
+  it('writes every line of a burst whole and in full, and the last line before exit', async () => {
+    const { child } = await serve();
+    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => fetch(`${child.url}/h/default/burst/${i}`, { method: 'POST', body: `{"n":${i}}` })));
+    const ids = await Promise.all(answers.map(async (answer) => ((await answer.json()) as { id: string }).id));
+    const lines = await stop(child);
+    const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>); // no torn or interleaved line
+    const logged = new Set(records.filter((r) => r.kind === 'delivery').map((r) => r.capture));
+    expect(ids.filter((id) => !logged.has(id))).toEqual([]);
+    expect(records.at(-1)?.msg).toBe('stopped');
+  });
+
   it('honours --log-level and --log-format', async () => {
     const quiet = await serve({ HOOKSCOPE_LOG_LEVEL: 'warn' });
     await fetch(`${quiet.child.url}/h/default`, { method: 'POST', body: 'x' });
