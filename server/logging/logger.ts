@@ -37,15 +37,20 @@ export function createLogger(options: LoggerOptions): Logger {
 
 /** Lines waiting for a slow reader beyond this are dropped rather than held (bounded memory). */
 const MAX_WAITING = 16 * 1024 * 1024; // bytes
+/** Lines are written once this much waits, or FLUSH_EVERY after the first of them. */
+const BATCH = 8 * 1024; // bytes
+const FLUSH_EVERY = 100; // ms
 
 /**
- * Standard output, written asynchronously: lines logged while a write is under way go out
- * together in the next one, so a busy server makes one write(2) per burst of access lines instead
- * of one per delivery (a synchronous write per line cost ingest about a fifth of its throughput).
- * What is still waiting at exit is written synchronously then, so the last lines are not lost.
+ * Standard output, written asynchronously and in batches: lines are written once 8 KiB wait or
+ * 100 ms after they were logged, so a busy server makes one write(2) per batch of access lines
+ * instead of one per delivery (a synchronous write per line cost ingest about a fifth of its
+ * throughput). What is still waiting at exit is written synchronously then, so the last lines are
+ * not lost.
  */
 function stdoutDestination(): DestinationStream & { isTTY?: boolean } {
-  const destination = pino.destination({ dest: 1, sync: false, maxLength: MAX_WAITING });
+  const destination = pino.destination({ dest: 1, sync: false, minLength: BATCH, maxLength: MAX_WAITING });
+  setInterval(() => destination.flush(), FLUSH_EVERY).unref();
   process.once('exit', () => {
     try {
       destination.flushSync();
