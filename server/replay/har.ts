@@ -112,6 +112,7 @@ export function captureOfHarEntry(entry: HarEntry, endpointId: string): NewCaptu
     verdicts: verdicts.success ? verdicts.data : { signature: SKIPPED_SIGNATURE, schema: SKIPPED_SCHEMA },
     deliveryId: typeof extra.deliveryId === 'string' ? extra.deliveryId : null,
     duplicateOf: null,
+    eventType: null,
   };
   return completeImported(capture, typeof extra.eventType === 'string' ? extra.eventType.slice(0, 200) : undefined);
 }

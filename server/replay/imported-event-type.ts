@@ -45,13 +45,15 @@ function importedEventType(capture: Omit<NewCapture, 'eventType'>, json: unknown
 }
 
 /**
- * An imported capture completed: its event type (the file's `named` one, else found from the
+ * An imported capture completed (in place): its event type (the file's `named` one, else found from the
  * capture), and its body's search text made ready for the store. A JSON body is parsed once for
  * both (an import of ~1 KiB JSON bodies otherwise spends much of its time parsing each twice).
  */
-export function completeImported(capture: Omit<NewCapture, 'eventType'>, named: string | null | undefined): NewCapture {
+export function completeImported(capture: NewCapture, named: string | null | undefined): NewCapture {
   const json = sharedJsonOf(capture);
   // The search text first: whatever a catalog detector does with the value, the text is made from it untouched.
   if (json !== undefined) rememberBodySearchText(capture.body, jsonSearchText(json));
-  return { ...capture, eventType: named ?? importedEventType(capture, json) };
+  // Set on the capture rather than spread into a copy: one object per capture, all of one shape.
+  capture.eventType = named ?? importedEventType(capture, json);
+  return capture;
 }

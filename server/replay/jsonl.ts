@@ -44,6 +44,7 @@ export function captureOfJsonl(line: JsonlCapture, endpointId: string): NewCaptu
     verdicts: verdicts.success ? verdicts.data : { signature: SKIPPED_SIGNATURE, schema: SKIPPED_SCHEMA },
     deliveryId: line.deliveryId ?? null,
     duplicateOf: null,
+    eventType: null,
   };
   return completeImported(capture, line.eventType);
 }

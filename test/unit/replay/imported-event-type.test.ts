@@ -11,7 +11,7 @@ const JSON_TYPE: [string, string] = ['Content-Type', 'application/json'];
 function capture(headers: HeaderPairs, body: Buffer) {
   return {
     endpointId: 'e', receivedAt: 0, method: 'POST', path: '/h', query: '', peer: '', headers, body, size: body.length,
-    contentType: null, reply: { status: 200 }, verdicts: { signature: SKIPPED_SIGNATURE, schema: SKIPPED_SCHEMA }, deliveryId: null, duplicateOf: null,
+    contentType: null, reply: { status: 200 }, verdicts: { signature: SKIPPED_SIGNATURE, schema: SKIPPED_SCHEMA }, deliveryId: null, duplicateOf: null, eventType: null,
   };
 }
 
