@@ -11,7 +11,7 @@ const GOOD = {
 // Values each field is given in turn: right ones, wrong types, limits either side, odd JSON.
 const VARIANTS: Record<string, unknown[]> = {
   id: [undefined, 'x', 1, null],
-  receivedAt: [0, -1, 1.5, '1', null, undefined, 1e999],
+  receivedAt: [0, -1, 1.5, '1', null, undefined, JSON.parse('1e999') as number],
   method: ['', 'P', 'X'.repeat(20), 'X'.repeat(21), 1, undefined],
   path: ['', 'p'.repeat(8192), 'p'.repeat(8193), null],
   query: ['', 'q'.repeat(65_536), 'q'.repeat(65_537), undefined],
