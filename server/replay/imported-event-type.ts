@@ -4,7 +4,6 @@ import { headerValue } from '../delivery/raw-delivery';
 import { jsonSearchText, rememberBodySearchText } from '../delivery/search-text';
 import type { NewCapture } from '../store/store';
 import { eventTypeOf } from '../validate/event-type';
-import { rememberParsedBody } from '../validate/parse-body';
 
 /** Larger bodies are left to their own parses (event types do not parse them at all). */
 const MAX_SHARED = 256 * 1024; // bytes
@@ -40,8 +39,8 @@ function importedEventType(capture: Omit<NewCapture, 'eventType'>, json: unknown
   // several checks), and an import holds thousands of bodies at once — keyed by this short-lived
   // view, each parse is garbage as soon as the type is known instead of living through the import.
   const delivery = { ...capture, body: capture.body.subarray(), url: `http://import/h/${capture.endpointId}${capture.path}` };
-  if (json !== undefined) rememberParsedBody(delivery.body, { kind: 'json', value: json });
-  return eventTypeOf(delivery, capture.verdicts.schema.eventType ? capture.verdicts.schema : SKIPPED_SCHEMA);
+  const schema = capture.verdicts.schema.eventType ? capture.verdicts.schema : SKIPPED_SCHEMA;
+  return eventTypeOf(delivery, schema, json === undefined ? undefined : { kind: 'json', value: json });
 }
 
 /**

@@ -59,11 +59,6 @@ export function parsedBodyOf(delivery: RawDelivery): ParsedBody {
   return result;
 }
 
-/** Records a body parsed elsewhere exactly as parsedBodyOf would parse it (an import's one parse of a JSON body). */
-export function rememberParsedBody(body: Buffer, result: ParsedBody): void {
-  parsed.set(body, result);
-}
-
 /** The parsed body if something already parsed it (the schema check), without parsing it now. */
 export function peekParsedBody(delivery: RawDelivery): ParsedBody | undefined {
   return parsed.get(delivery.body);
