@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { brotliDecompressSync, constants, gunzipSync, inflateSync } from 'node:zlib';
 import { PREVIEW_MAX, type BodyPreview, type HeaderPairs } from '../../shared/capture';
 import { headerValue } from './raw-delivery';
@@ -33,8 +34,16 @@ function inflatePrefix(body: Buffer, encoding: string): Buffer | null | 'too-lar
 
 /** Text of the first bytes, or null when they are not UTF-8 or hold NUL (a cut multi-byte character at the end is fine). */
 function leadingText(bytes: Buffer): string | null {
+  const head = bytes.subarray(0, LOOK_AT);
+  // Most heads are whole UTF-8: decoded without a TextDecoder per body (imports make thousands),
+  // its BOM dropped as the decoder drops it. A cut character at the end takes the decoder's path.
+  if (isUtf8(head)) {
+    const text = head.toString('utf8');
+    const unmarked = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    return unmarked.includes('\0') ? null : unmarked;
+  }
   try {
-    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes.subarray(0, LOOK_AT), { stream: true });
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(head, { stream: true });
     return text.includes('\0') ? null : text;
   } catch {
     return null;
@@ -55,7 +64,9 @@ function oneLine(text: string, form: boolean): string {
   line = line.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
   if (line.length <= PREVIEW_MAX) return line;
   const cut = line.slice(0, PREVIEW_MAX - 1);
-  return `${/[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
+  // Copied out rather than sliced: a slice keeps the whole decoded head alive as long as the
+  // preview (an import holds thousands of previews at once). The text is whole UTF-16, so the copy is exact.
+  return Buffer.from(`${/[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut}…`, 'utf8').toString('utf8');
 }
 
 /**

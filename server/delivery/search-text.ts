@@ -63,6 +63,29 @@ export function jsonPieces(value: unknown, out: string[]): void {
 }
 
 /**
+ * Body search texts already made from a parse of the body that something else needed too (an
+ * import parses each JSON body once for its event type and this): keyed by the body's Buffer, so
+ * an entry goes with the capture, and a body's text depends only on its bytes and its headers.
+ */
+const remembered = new WeakMap<Buffer, string>();
+
+/** Records `text` as bodySearchText of `body` (made by jsonSearchText from the value bodySearchText would parse). */
+export function rememberBodySearchText(body: Buffer, text: string): void {
+  remembered.set(body, text);
+}
+
+function joined(pieces: string[]): string {
+  return pieces.join(SEARCH_SEPARATOR).slice(0, MAX_SEARCH_TEXT).toLowerCase();
+}
+
+/** The search text of a parsed JSON body (what bodySearchText gives for the body it was parsed from). */
+export function jsonSearchText(value: unknown): string {
+  const pieces: string[] = [];
+  jsonPieces(value, pieces);
+  return joined(pieces);
+}
+
+/**
  * What a bare word or phrase of a query searches in a capture's body, lower-cased: the keys and
  * string/number values of a JSON body, the names and values of a form, the text of any other
  * UTF-8 body; nothing for binary. A compressed body (gzip, deflate, br) is searched decoded.
@@ -70,6 +93,8 @@ export function jsonPieces(value: unknown, out: string[]): void {
  */
 export function bodySearchText(headers: HeaderPairs, body: Buffer): string {
   if (body.length === 0) return '';
+  const known = remembered.get(body);
+  if (known !== undefined) return known;
   const bytes = decoded(body, headers);
   if (!bytes) return '';
   const text = utf8OrNull(bytes.length > MAX_DECODED ? bytes.subarray(0, MAX_DECODED) : bytes)?.replace(/^\uFEFF/, '');
@@ -93,7 +118,7 @@ export function bodySearchText(headers: HeaderPairs, body: Buffer): string {
     if (json) jsonPieces(parsed, pieces);
     else pieces.push(text);
   }
-  return pieces.join(SEARCH_SEPARATOR).slice(0, MAX_SEARCH_TEXT).toLowerCase();
+  return joined(pieces);
 }
 
 /** The path and query a bare word also searches: raw and percent-decoded, lower-cased. */

@@ -4,7 +4,7 @@ import { utf8OrNull } from '../delivery/body-text';
 import { headerValue } from '../delivery/raw-delivery';
 import type { NewCapture, StoredCapture } from '../store/store';
 import type { HarEntry } from './har-schema';
-import { importedEventType } from './imported-event-type';
+import { completeImported } from './imported-event-type';
 
 /** Hookscope's own fields on a HAR entry (custom fields start with `_`, HAR 1.2 §custom fields). */
 interface HookscopeExtra {
@@ -112,6 +112,7 @@ export function captureOfHarEntry(entry: HarEntry, endpointId: string): NewCaptu
     verdicts: verdicts.success ? verdicts.data : { signature: SKIPPED_SIGNATURE, schema: SKIPPED_SCHEMA },
     deliveryId: typeof extra.deliveryId === 'string' ? extra.deliveryId : null,
     duplicateOf: null,
+    eventType: null,
   };
-  return { ...capture, eventType: typeof extra.eventType === 'string' ? extra.eventType.slice(0, 200) : importedEventType(capture) };
+  return completeImported(capture, typeof extra.eventType === 'string' ? extra.eventType.slice(0, 200) : undefined);
 }

@@ -3,7 +3,7 @@ import { verdictsSchema, SKIPPED_SCHEMA, SKIPPED_SIGNATURE } from '../../shared/
 import { utf8OrNull } from '../delivery/body-text';
 import { headerValue } from '../delivery/raw-delivery';
 import type { NewCapture, StoredCapture } from '../store/store';
-import { importedEventType } from './imported-event-type';
+import { completeImported } from './imported-event-type';
 
 /** One JSON Lines record: the capture with its exact bytes (UTF-8 text when valid, else base64). */
 export function jsonlLineOf(capture: StoredCapture): JsonlCapture {
@@ -44,6 +44,7 @@ export function captureOfJsonl(line: JsonlCapture, endpointId: string): NewCaptu
     verdicts: verdicts.success ? verdicts.data : { signature: SKIPPED_SIGNATURE, schema: SKIPPED_SCHEMA },
     deliveryId: line.deliveryId ?? null,
     duplicateOf: null,
+    eventType: null,
   };
-  return { ...capture, eventType: line.eventType ?? importedEventType(capture) };
+  return completeImported(capture, line.eventType);
 }

@@ -12,6 +12,7 @@ import { captureOfHarEntry, harEntryOf } from './har';
 import { harText, jsonlText } from './export-text';
 import { harSchema } from './har-schema';
 import { captureOfJsonl, jsonlLineOf } from './jsonl';
+import { wellFormedJsonl } from './jsonl-shape';
 
 const PAGE = 1000; // captures per bulk read
 const PAGE_BYTES = 8 * 1024 * 1024; // bytes per bulk read
@@ -125,7 +126,13 @@ export function parseImport(bytes: Buffer, format: TransferFormat, endpointId: s
   const lines = bytes.toString('utf8').split('\n');
   for (const [index, line] of lines.entries()) {
     if (line.trim() === '') continue;
-    const parsed = jsonlCaptureSchema.safeParse(parseJson(line, `line ${index + 1}`));
+    const value = parseJson(line, `line ${index + 1}`);
+    const checked = wellFormedJsonl(value);
+    if (checked) {
+      captures.push(captureOfJsonl(checked, endpointId));
+      continue;
+    }
+    const parsed = jsonlCaptureSchema.safeParse(value);
     if (!parsed.success) throw ValidationError.fromZod(`JSON Lines record on line ${index + 1}`, parsed.error);
     captures.push(captureOfJsonl(parsed.data, endpointId));
   }
@@ -137,14 +144,15 @@ export function parseImport(bytes: Buffer, format: TransferFormat, endpointId: s
  * whatever crashes meanwhile; a retry with the same `importId` stores nothing twice). They get
  * new ids sorting after the endpoint's existing ones, repeats of a delivery id are marked, and
  * each is published on the stream once committed. Imported captures do not trigger the
- * endpoint's forward rule: they were delivered long ago.
+ * endpoint's forward rule: they were delivered long ago. `captures` (parseImport's) get their previews in place.
  */
 export async function importCaptures(
   deps: { store: Store; hub: Hub }, endpointId: string, captures: NewCapture[], importId: string = randomUUID(), onProgress?: TransferProgress,
 ): Promise<ImportResult> {
-  // Previews are made here, as ingest makes them: an export file does not carry them.
-  const withPreviews = captures.map((capture) => ({ ...capture, preview: bodyPreview(capture.headers, capture.body) }));
-  const stored = await deps.store.importCaptures(endpointId, withPreviews, importId);
+  // Previews are made here, as ingest makes them: an export file does not carry them. Set on the
+  // captures parseImport made rather than on copies: one object of one shape per capture.
+  for (const capture of captures) capture.preview = bodyPreview(capture.headers, capture.body);
+  const stored = await deps.store.importCaptures(endpointId, captures, importId);
   const progress = throttled(onProgress, stored.length);
   for (const [i, capture] of stored.entries()) {
     await deps.hub.publish({ type: 'capture', capture: summaryOf(capture) });

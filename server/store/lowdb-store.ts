@@ -17,6 +17,8 @@ import type { SegmentLimits } from './segment-writer';
 import type { CapturePage, ListOptions, NewCapture, Store, StoredCapture } from './store';
 import { silentLogger, type Logger } from '../logging/logger';
 
+const RETRY_READS = 256; // captures of a retried import read at once
+
 export interface LowdbStoreOptions {
   /** Data folder. */
   dir: string;
@@ -165,7 +167,7 @@ export class LowdbStore implements Store {
     this.assertOpen();
     const { log, endpoint } = this.target(endpointId);
     const done = log.imports.get(importId);
-    if (done) return (await Promise.all(done.map((id) => log.read(id)))).filter((c) => c !== null);
+    if (done) return this.readRetried(log, done);
     const stored: StoredCapture[] = [];
     const seen = new Map<string, string>();
     for (const capture of captures) {
@@ -176,6 +178,19 @@ export class LowdbStore implements Store {
     }
     await this.writing(log.appendMany(stored, endpoint.retention.maxCaptures, importId));
     return stored;
+  }
+
+  /**
+   * The captures of an import already committed, a bounded number of reads at a time: each read
+   * opens its segment, and an import of tens of thousands read at once ran out of file descriptors.
+   */
+  private async readRetried(log: CaptureLog, ids: string[]): Promise<StoredCapture[]> {
+    const found: StoredCapture[] = [];
+    for (let at = 0; at < ids.length; at += RETRY_READS) {
+      const read = await Promise.all(ids.slice(at, at + RETRY_READS).map((id) => log.read(id)));
+      for (const capture of read) if (capture !== null) found.push(capture);
+    }
+    return found;
   }
 
   async list(endpointId: string, options: ListOptions): Promise<CapturePage> {

@@ -2,7 +2,7 @@ import { CATALOGS } from '../../shared/catalogs';
 import { asRecord } from '../../shared/catalogs/catalog';
 import type { SchemaVerdict } from '../../shared/verdicts';
 import { headerValue, type RawDelivery } from '../delivery/raw-delivery';
-import { parsedBodyOf, peekParsedBody } from './parse-body';
+import { parsedBodyOf, peekParsedBody, type ParsedBody } from './parse-body';
 
 /** Longest event type kept (a payload chooses it). */
 const MAX_EVENT_TYPE = 200; // characters
@@ -33,8 +33,8 @@ function bodyEventType(value: unknown): string | null {
 }
 
 /** The parsed body when it is cheap and safe to get: never inflates a compressed body on its own. */
-function parsedForType(delivery: RawDelivery) {
-  const known = peekParsedBody(delivery);
+function parsedForType(delivery: RawDelivery, given: ParsedBody | undefined) {
+  const known = given ?? peekParsedBody(delivery);
   if (known) return known;
   if (delivery.body.length === 0 || delivery.body.length > MAX_BODY_FOR_TYPE) return null;
   const encoding = (headerValue(delivery.headers, 'content-encoding') ?? 'identity').trim().toLowerCase();
@@ -47,30 +47,31 @@ function parsedForType(delivery: RawDelivery) {
  * schema check found; else a platform's event header (`X-GitHub-Event` + `action`,
  * `X-Shopify-Topic`, `X-Gitlab-Event`, `X-Event-Key`); else a built-in catalog's detector; else a
  * known body field (Slack `event.type`, Twilio `MessageStatus`, a top-level string `type`,
- * `event`, `event_type` or `eventType`). Null when nothing names it. Never throws.
+ * `event`, `event_type` or `eventType`). Null when nothing names it. Never throws. `parsed` is the
+ * body as parsedBodyOf would give it, when the caller has already parsed it.
  */
-export function eventTypeOf(delivery: RawDelivery, schema: SchemaVerdict): string | null {
+export function eventTypeOf(delivery: RawDelivery, schema: SchemaVerdict, parsed?: ParsedBody): string | null {
   if (schema.eventType) return clip(schema.eventType);
   for (const name of EVENT_HEADERS) {
     const value = headerValue(delivery.headers, name);
     if (value === null || value.trim() === '') continue;
     if (name === 'x-github-event' && delivery.body.includes('"action"')) {
-      const parsed = parsedForType(delivery);
-      const action = parsed?.kind === 'json' ? str(asRecord(parsed.value)?.action) : null;
+      const body = parsedForType(delivery, parsed);
+      const action = body?.kind === 'json' ? str(asRecord(body.value)?.action) : null;
       if (action) return clip(`${value.trim()}.${action}`);
     }
     return clip(value);
   }
-  const parsed = parsedForType(delivery);
-  if (!parsed || parsed.kind === 'unparsed') return null;
+  const body = parsedForType(delivery, parsed);
+  if (!body || body.kind === 'unparsed') return null;
   try {
     for (const catalog of CATALOGS) {
-      const detected = catalog.detect(parsed.value);
+      const detected = catalog.detect(body.value);
       if (detected) return clip(detected);
     }
   } catch {
     // A detector meeting an odd body is no reason to lose the capture's other facts.
   }
-  const named = bodyEventType(parsed.value);
+  const named = bodyEventType(body.value);
   return named === null ? null : clip(named);
 }

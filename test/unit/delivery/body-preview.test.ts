@@ -45,3 +45,27 @@ describe('body preview (what the list shows at a glance)', () => {
     expect(bodyPreview([['Content-Encoding', 'br']], brotliCompressSync(Buffer.alloc(50 * 1024 * 1024, 'a')))).toEqual({ encoding: 'br', binary: false, text: '' });
   });
 });
+
+describe('body preview of text heads (decoded without a TextDecoder when whole UTF-8)', () => {
+  /** What the preview's text was made from before: a strict streaming TextDecoder over the first 4 KiB. */
+  function decoderText(bytes: Buffer): string | null {
+    try {
+      return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes.subarray(0, 4096), { stream: true });
+    } catch {
+      return null;
+    }
+  }
+
+  it('drops a BOM, keeps a character cut at 4 KiB out, and calls invalid or NUL bytes binary, as the decoder does', () => {
+    const bodies = [
+      Buffer.from('\uFEFF{"a":1}'), Buffer.from('\uFEFF\uFEFFtwice'), Buffer.concat([Buffer.from('y'.repeat(4095)), Buffer.from('€ after')]),
+      Buffer.from([0x7b, 0xff, 0x7d]), Buffer.from('a\0b'), Buffer.from(`${'é'.repeat(3000)}`), Buffer.from(' plain text '),
+    ];
+    for (const body of bodies) {
+      const text = decoderText(body);
+      const preview = bodyPreview([], body);
+      expect(preview.binary).toBe(text === null || text.includes('\0'));
+      if (!preview.binary) expect(preview.text.replace(/…$/, '')).toBe(text?.replace(/\s+/g, ' ').trim().slice(0, preview.text.endsWith('…') ? PREVIEW_MAX - 1 : undefined));
+    }
+  });
+});
