@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { HeaderPairs } from '../../shared/capture';
 import { utf8OrNull } from './body-text';
@@ -72,6 +73,25 @@ const remembered = new WeakMap<Buffer, string>();
 /** Records `text` as bodySearchText of `body` (made by jsonSearchText from the value bodySearchText would parse). */
 export function rememberBodySearchText(body: Buffer, text: string): void {
   remembered.set(body, text);
+}
+
+/** Larger bodies are left to their own parses. */
+const MAX_SHARED = 256 * 1024; // bytes
+
+/**
+ * True when the search text of this body is made by JSON.parse of exactly the text the checks
+ * parse (validate/parse-body): not empty, not compressed, not a form, valid UTF-8 starting with
+ * `{` or `[` once its BOM and leading space are dropped. Then a caller holding that parse may
+ * hand it over (rememberBodySearchText + jsonSearchText) instead of the body being parsed again.
+ */
+export function searchTextSharesJsonParse(headers: HeaderPairs, body: Buffer): boolean {
+  if (body.length === 0 || body.length > MAX_SHARED || !isUtf8(body)) return false;
+  const encoding = headerValue(headers, 'content-encoding');
+  if (encoding !== null && encoding.trim().toLowerCase() !== 'identity') return false;
+  if ((headerValue(headers, 'content-type') ?? '').toLowerCase().includes('application/x-www-form-urlencoded')) return false;
+  let at = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0; // a BOM
+  while (at < body.length && (body[at] === 0x20 || body[at] === 0x09 || body[at] === 0x0a || body[at] === 0x0d)) at += 1;
+  return body[at] === 0x7b || body[at] === 0x5b; // `{` or `[`
 }
 
 function joined(pieces: string[]): string {

@@ -7,6 +7,8 @@ import type { Store, StoredCapture } from '../store/store';
 import type { Hub } from '../stream/hub';
 import { validateDelivery } from '../validate';
 import { eventTypeOf } from '../validate/event-type';
+import { peekParsedBody } from '../validate/parse-body';
+import { jsonSearchText, rememberBodySearchText, searchTextSharesJsonParse } from '../delivery/search-text';
 import { answerHandshake, createVerifyContext, verifyDelivery, type HandshakeAnswer, type VerifyContext } from '../verify';
 import { newCapture, splitIngestUrl } from './capture';
 import { headerPairs, type RawDelivery } from '../delivery/raw-delivery';
@@ -104,7 +106,20 @@ async function judge(deps: IngestDeps, delivery: RawDelivery, endpoint: Endpoint
   const schema = validateDelivery(delivery, endpoint.schema);
   const deliveryId = deliveryIdOf(delivery);
   const duplicateOf = deliveryId === null ? null : await deps.store.findByDeliveryId(endpoint.id, deliveryId);
-  return { verdicts: { signature, schema }, deliveryId, duplicateOf, eventType: eventTypeOf(delivery, schema) };
+  const eventType = eventTypeOf(delivery, schema);
+  shareParsedBody(delivery);
+  return { verdicts: { signature, schema }, deliveryId, duplicateOf, eventType };
+}
+
+/**
+ * When the checks above parsed a JSON body and the store's search text would parse the very same
+ * text, the search text is made from that parse (the store finds it by the body's Buffer) rather
+ * than the body being parsed again while it is stored.
+ */
+function shareParsedBody(delivery: RawDelivery): void {
+  const parsed = peekParsedBody(delivery);
+  if (parsed?.kind !== 'json' || !searchTextSharesJsonParse(delivery.headers, delivery.body)) return;
+  rememberBodySearchText(delivery.body, jsonSearchText(parsed.value));
 }
 
 /** 413: the attempt is recorded (its size, not its body) and the connection closed. */

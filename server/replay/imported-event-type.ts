@@ -1,12 +1,7 @@
-import { isUtf8 } from 'node:buffer';
 import { SKIPPED_SCHEMA } from '../../shared/verdicts';
-import { headerValue } from '../delivery/raw-delivery';
-import { jsonSearchText, rememberBodySearchText } from '../delivery/search-text';
+import { jsonSearchText, rememberBodySearchText, searchTextSharesJsonParse } from '../delivery/search-text';
 import type { NewCapture } from '../store/store';
 import { eventTypeOf } from '../validate/event-type';
-
-/** Larger bodies are left to their own parses (event types do not parse them at all). */
-const MAX_SHARED = 256 * 1024; // bytes
 
 /**
  * The JSON value of a body that the search text (bodySearchText) and the event type
@@ -16,15 +11,9 @@ const MAX_SHARED = 256 * 1024; // bytes
  */
 function sharedJsonOf(capture: Pick<NewCapture, 'headers' | 'body'>): unknown {
   const { headers, body } = capture;
-  if (body.length === 0 || body.length > MAX_SHARED || !isUtf8(body)) return undefined;
-  const encoding = headerValue(headers, 'content-encoding');
-  if (encoding !== null && encoding.trim().toLowerCase() !== 'identity') return undefined;
-  if ((headerValue(headers, 'content-type') ?? '').toLowerCase().includes('application/x-www-form-urlencoded')) return undefined;
-  const text = body.toString('utf8').replace(/^\uFEFF/, '');
-  const first = text.trimStart().charAt(0);
-  if (first !== '{' && first !== '[') return undefined;
+  if (!searchTextSharesJsonParse(headers, body)) return undefined;
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '')) as unknown;
   } catch {
     return undefined;
   }
