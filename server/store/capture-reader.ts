@@ -52,32 +52,39 @@ const scratchBuffers: Buffer[] = [];
  */
 export async function readCaptures(place: LogPlace, entries: Entry[], replaysOf: (id: string) => ReplayAttempt[]): Promise<StoredCapture[]> {
   const out: StoredCapture[] = [];
-  for (let i = 0; i < entries.length; ) {
-    const first = entries[i] as Entry;
-    let j = i;
-    while (j < entries.length && (entries[j] as Entry).segment === first.segment) j++;
-    const last = entries[j - 1] as Entry;
+  for (const run of runsBySegment(entries)) {
+    const first = run[0] as Entry;
+    const last = run[run.length - 1] as Entry;
     const handle = await openSegment(place, first.segment);
-    if (handle) {
-      const length = last.offset + last.length - first.offset;
-      // A reused scratch buffer: large reads allocated afresh each time cost more in GC than in I/O.
-      const scratch = scratchBuffers.pop();
-      const buffer = scratch && scratch.length >= length ? scratch : Buffer.allocUnsafe(Math.max(length, 1 << 20));
-      try {
-        const { bytesRead } = await handle.read(buffer, 0, length, first.offset);
-        const span = buffer.subarray(0, bytesRead);
-        for (const entry of entries.slice(i, j)) {
-          const at = entry.offset - first.offset;
-          out.push(decodeCapture(place, entry, span.subarray(at, at + entry.length), replaysOf(entry.id)));
-        }
-      } finally {
-        await handle.close();
-        if (scratchBuffers.length < 4 && buffer.length <= 64 << 20) scratchBuffers.push(buffer);
+    if (!handle) continue;
+    const length = last.offset + last.length - first.offset;
+    // A reused scratch buffer: large reads allocated afresh each time cost more in GC than in I/O.
+    const scratch = scratchBuffers.pop();
+    const buffer = scratch && scratch.length >= length ? scratch : Buffer.allocUnsafe(Math.max(length, 1 << 20));
+    try {
+      const { bytesRead } = await handle.read(buffer, 0, length, first.offset);
+      const span = buffer.subarray(0, bytesRead);
+      for (const entry of run) {
+        const at = entry.offset - first.offset;
+        out.push(decodeCapture(place, entry, span.subarray(at, at + entry.length), replaysOf(entry.id)));
       }
+    } finally {
+      await handle.close();
+      if (scratchBuffers.length < 4 && buffer.length <= 64 << 20) scratchBuffers.push(buffer);
     }
-    i = j;
   }
   return out;
+}
+
+/** Consecutive entries split into runs that lie in one segment each (one read per run). */
+export function* runsBySegment(entries: Entry[]): Generator<Entry[]> {
+  for (let i = 0; i < entries.length; ) {
+    const segment = (entries[i] as Entry).segment;
+    let j = i;
+    while (j < entries.length && (entries[j] as Entry).segment === segment) j++;
+    yield entries.slice(i, j);
+    i = j;
+  }
 }
 
 /**

@@ -26,13 +26,8 @@ export class DurableJsonFile<T> implements Adapter<T> {
   ) {}
 
   async read(): Promise<T | null> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
+    const text = await readTextIfPresent(this.file);
+    if (text === null) return null;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -48,6 +43,16 @@ export class DurableJsonFile<T> implements Adapter<T> {
 
   async write(data: T): Promise<void> {
     await writeDurably(this.file, JSON.stringify(data, null, 2));
+  }
+}
+
+/** A file's text, or null when it does not exist. */
+export async function readTextIfPresent(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
   }
 }
 

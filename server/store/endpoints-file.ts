@@ -1,10 +1,10 @@
-import { readFile, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
 import { z } from 'zod';
 import { endpointSchema, type Endpoint } from '../../shared/endpoint';
 import { asStoreWriteError, CorruptDataError } from '../errors';
 import { checksumHex } from './checksum';
-import { writeDurably } from './durable-json-file';
+import { readTextIfPresent, writeDurably } from './durable-json-file';
 
 export interface EndpointsDocument {
   endpoints: Endpoint[];
@@ -25,13 +25,8 @@ export class EndpointsFile implements Adapter<EndpointsDocument> {
   constructor(readonly file: string) {}
 
   async read(): Promise<EndpointsDocument | null> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
+    const text = await readTextIfPresent(this.file);
+    if (text === null) return null;
     return parseEndpointsText(this.file, text);
   }
 

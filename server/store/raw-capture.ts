@@ -1,5 +1,5 @@
 import type { Entry } from './capture-index';
-import { checkedCapture, openSegment, type LogPlace } from './capture-reader';
+import { checkedCapture, openSegment, runsBySegment, type LogPlace } from './capture-reader';
 import { parseMeta } from './record-format';
 
 /**
@@ -48,28 +48,24 @@ function rawMeta(entry: Entry, meta: Buffer): { summary: string; headers: string
  */
 export async function readRawCaptures(place: LogPlace, entries: Entry[]): Promise<RawCapture[]> {
   const out: RawCapture[] = [];
-  for (let i = 0; i < entries.length; ) {
-    const first = entries[i] as Entry;
-    let j = i;
-    while (j < entries.length && (entries[j] as Entry).segment === first.segment) j++;
-    const last = entries[j - 1] as Entry;
+  for (const run of runsBySegment(entries)) {
+    const first = run[0] as Entry;
+    const last = run[run.length - 1] as Entry;
     const handle = await openSegment(place, first.segment);
-    if (handle) {
-      try {
-        const buffer = Buffer.allocUnsafe(last.offset + last.length - first.offset);
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, first.offset);
-        for (const entry of entries.slice(i, j)) {
-          const at = entry.offset - first.offset;
-          const { meta, body, damaged } = checkedCapture(place, entry, buffer.subarray(at, Math.min(bytesRead, at + entry.length)));
-          const json = rawMeta(entry, meta);
-          if (!json) throw damaged('its metadata record names another capture');
-          out.push({ id: entry.id, ...json, body });
-        }
-      } finally {
-        await handle.close();
+    if (!handle) continue;
+    try {
+      const buffer = Buffer.allocUnsafe(last.offset + last.length - first.offset);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, first.offset);
+      for (const entry of run) {
+        const at = entry.offset - first.offset;
+        const { meta, body, damaged } = checkedCapture(place, entry, buffer.subarray(at, Math.min(bytesRead, at + entry.length)));
+        const json = rawMeta(entry, meta);
+        if (!json) throw damaged('its metadata record names another capture');
+        out.push({ id: entry.id, ...json, body });
       }
+    } finally {
+      await handle.close();
     }
-    i = j;
   }
   return out;
 }
