@@ -6,7 +6,7 @@ import type { Store, StoredCapture } from './store/store';
 /** Store methods timed by the latency histogram (their names are the `operation` label). */
 const TIMED: readonly (keyof Store)[] = [
   'listEndpoints', 'getEndpoint', 'createEndpoint', 'updateEndpoint', 'deleteEndpoint', 'append', 'list', 'listAfter',
-  'count', 'get', 'findByDeliveryId', 'deleteCapture', 'clearCaptures', 'addReplayAttempt',
+  'count', 'get', 'findByDeliveryId', 'deleteCapture', 'clearCaptures', 'addReplayAttempt', 'importCaptures', 'importEncoded',
 ];
 
 export interface MetricSources {

@@ -12,6 +12,7 @@ import { encodeBody, encodeMeta, encodeRecord, compactIndexOf } from './record-f
 import { encodeSearchRecord, SidecarWriter } from './search-sidecar';
 import { SegmentWriter, segmentFileName, type SegmentLimits, type SegmentPosition } from './segment-writer';
 import type { CapturePage, ListOptions, StoredCapture } from './store';
+import type { EncodedCaptures } from './batch-encode';
 
 export interface CaptureLogOptions extends LogPlace {
   limits: SegmentLimits;
@@ -68,18 +69,14 @@ export class CaptureLog {
   }
 
   async append(capture: StoredCapture, maxCaptures: number): Promise<void> {
-    await this.appendMany([capture], maxCaptures, null);
+    await this.appendMany([capture], maxCaptures);
   }
 
-  /**
-   * Appends captures in one write. With an import id the write is bracketed by an `i` record
-   * and a commit record `j`: start-up keeps all of them or (a crash before the commit) none.
-   */
-  async appendMany(captures: StoredCapture[], maxCaptures: number, importId: string | null): Promise<void> {
+  /** Appends captures in one write (ingest's: bodies are written from their own buffers, never copied). */
+  async appendMany(captures: StoredCapture[], maxCaptures: number): Promise<void> {
     if (this.clearing) await this.clearing;
     const records: Buffer[] = [];
     const parts: { summary: CaptureSummary; at: number; metaLength: number; length: number }[] = [];
-    if (importId !== null) records.push(encodeRecord('i', { import: importId, n: captures.length }));
     for (const capture of captures) {
       const summary = summaryOf(capture);
       const meta = encodeMeta(summary, capture.headers);
@@ -87,18 +84,56 @@ export class CaptureLog {
       parts.push({ summary, at: records.length, metaLength: meta.length - 1, length: meta.length + (body[0] as Buffer).length + capture.body.length + 1 });
       records.push(meta, ...body);
     }
-    if (importId !== null) records.push(encodeRecord('j', { import: importId, n: captures.length }));
     records.push(...this.evictionMarker());
     const written = this.writer.write(records, captures.length);
-    // Search records are made while the write and its fdatasync are under way (an import's are many).
+    // Search records are made while the write and its fdatasync are under way.
     const searchRecords = captures.map((capture) => encodeSearchRecord(capture.id, capture.headers, captureSearchText(capture)));
     const { segment, offsets } = await written;
     for (const [i, part] of parts.entries()) {
       this.index.add(entryOf(compactIndexOf(part.summary), segment, offsets[part.at] as number, part.metaLength, part.length, this.options.intern));
       this.sidecars.add(segment, searchRecords[i] as Buffer);
     }
-    if (importId !== null) this.imports.set(importId, captures.map((c) => c.id));
     this.applyRetention(maxCaptures);
+  }
+
+  /**
+   * Appends an import's captures, encoded (batch-encode.ts) here or in worker threads, as their
+   * parts come (in order): the write takes its place in the queue at once, so captures appended
+   * meanwhile are written after it, in id order. Bracketed by an `i` record and a commit record
+   * `j`: start-up keeps all of them or (a crash or a failed part before the commit) none.
+   * Resolves to their summaries.
+   */
+  async appendEncoded(parts: AsyncIterable<EncodedCaptures>, count: number, maxCaptures: number, importId: string): Promise<CaptureSummary[]> {
+    if (this.clearing) await this.clearing;
+    const received: EncodedCaptures[] = [];
+    const evictionMarker = () => this.evictionMarker();
+    async function* records(): AsyncGenerator<Buffer[]> {
+      yield [encodeRecord('i', { import: importId, n: count })];
+      let made = 0;
+      for await (const part of parts) {
+        received.push(part);
+        made += part.summaries.length;
+        yield part.records;
+      }
+      if (made !== count) throw new Error(`an import of ${count} captures was given ${made}`);
+      // The eviction marker is taken when the write happens: a write that never happens takes none.
+      yield [encodeRecord('j', { import: importId, n: count }), ...evictionMarker()];
+    }
+    const { segment, offsets } = await this.writer.write(records(), count);
+    let at = offsets[1] as number;
+    const summaries: CaptureSummary[] = [];
+    for (const { lengths, search, summaries: partSummaries } of received) {
+      for (const [i, summary] of partSummaries.entries()) {
+        const length = lengths[2 * i + 1] as number;
+        this.index.add(entryOf(compactIndexOf(summary), segment, at, lengths[2 * i] as number, length, this.options.intern));
+        at += length;
+        summaries.push(summary);
+      }
+      for (const records of search) this.sidecars.add(segment, records);
+    }
+    this.imports.set(importId, summaries.map((summary) => summary.id));
+    this.applyRetention(maxCaptures);
+    return summaries;
   }
 
   list(options: ListOptions): Promise<CapturePage> {

@@ -4,7 +4,9 @@ import { Low } from 'lowdb';
 import type { CaptureSummary, DeliveryAttempt, ReplayAttempt } from '../../shared/capture';
 import type { Endpoint } from '../../shared/endpoint';
 import { ConflictError, NotFoundError, StoreFullError, StoreUnavailableError, StoreWriteError } from '../errors';
+import { encodeCaptures, type EncodedCaptures } from './batch-encode';
 import { CaptureLog } from './capture-log';
+import { summaryOf } from './capture-record';
 import { Interner } from './capture-index';
 import { createCaptureIdGenerator } from './capture-id';
 import { lockDataFolder } from './data-lock';
@@ -18,6 +20,10 @@ import type { CapturePage, ListOptions, NewCapture, Store, StoredCapture } from 
 import { silentLogger, type Logger } from '../logging/logger';
 
 const RETRY_READS = 256; // captures of a retried import read at once
+
+async function* oneOf<T>(value: T): AsyncGenerator<T> {
+  yield value;
+}
 
 export interface LowdbStoreOptions {
   /** Data folder. */
@@ -168,16 +174,41 @@ export class LowdbStore implements Store {
     const { log, endpoint } = this.target(endpointId);
     const done = log.imports.get(importId);
     if (done) return this.readRetried(log, done);
-    const stored: StoredCapture[] = [];
-    const seen = new Map<string, string>();
-    for (const capture of captures) {
-      const id = this.newId();
-      const duplicateOf = capture.deliveryId === null ? null : (log.findByDeliveryId(capture.deliveryId) ?? seen.get(capture.deliveryId) ?? null);
-      if (capture.deliveryId !== null && !seen.has(capture.deliveryId)) seen.set(capture.deliveryId, id);
-      stored.push({ ...capture, endpointId, duplicateOf, id, replays: [] });
-    }
-    await this.writing(log.appendMany(stored, endpoint.retention.maxCaptures, importId));
+    const { ids, duplicateOf } = this.importIds(log, captures.map((capture) => capture.deliveryId));
+    const stored = captures.map((capture, i): StoredCapture => ({ ...capture, endpointId, duplicateOf: duplicateOf[i] as string | null, id: ids[i] as string, replays: [] }));
+    await this.writing(log.appendEncoded(oneOf(encodeCaptures(stored)), stored.length, endpoint.retention.maxCaptures, importId));
     return stored;
+  }
+
+  /**
+   * importCaptures for captures parsed elsewhere (import worker threads): given their delivery
+   * ids in file order, the store gives their ids and what each repeats (`encode`'s arguments), and
+   * writes the records `encode` makes of them, part by part as they come. Atomic and idempotent as importCaptures; resolves
+   * to the stored captures' summaries.
+   */
+  async importEncoded(
+    endpointId: string, deliveryIds: (string | null)[], encode: (ids: string[], duplicateOf: (string | null)[]) => AsyncIterable<EncodedCaptures>, importId: string,
+  ): Promise<CaptureSummary[]> {
+    this.assertOpen();
+    const { log, endpoint } = this.target(endpointId);
+    const done = log.imports.get(importId);
+    if (done) return (await this.readRetried(log, done)).map(summaryOf);
+    const { ids, duplicateOf } = this.importIds(log, deliveryIds);
+    return this.writing(log.appendEncoded(encode(ids, duplicateOf), ids.length, endpoint.retention.maxCaptures, importId));
+  }
+
+  /** New ids for an import's captures, in order, and the earlier capture each one's delivery id repeats (null if none). */
+  private importIds(log: CaptureLog, deliveryIds: (string | null)[]): { ids: string[]; duplicateOf: (string | null)[] } {
+    const ids: string[] = [];
+    const duplicateOf: (string | null)[] = [];
+    const seen = new Map<string, string>();
+    for (const deliveryId of deliveryIds) {
+      const id = this.newId();
+      ids.push(id);
+      duplicateOf.push(deliveryId === null ? null : (log.findByDeliveryId(deliveryId) ?? seen.get(deliveryId) ?? null));
+      if (deliveryId !== null && !seen.has(deliveryId)) seen.set(deliveryId, id);
+    }
+    return { ids, duplicateOf };
   }
 
   /**

@@ -13,7 +13,12 @@ export interface ScanSource {
 
 /** What a bare word searches in a whole capture: body text, then path and query. */
 export function captureSearchText(capture: Pick<StoredCapture, 'headers' | 'body' | 'path' | 'query'>): string {
-  return `${bodySearchText(capture.headers, capture.body)}${SEARCH_SEPARATOR}${locationSearchText(capture.path, capture.query)}`;
+  return captureSearchPieces(capture).join('');
+}
+
+/** captureSearchText in pieces (written one after another: no joined copy). */
+export function captureSearchPieces(capture: Pick<StoredCapture, 'headers' | 'body' | 'path' | 'query'>): string[] {
+  return [bodySearchText(capture.headers, capture.body), `${SEARCH_SEPARATOR}${locationSearchText(capture.path, capture.query)}`];
 }
 
 /**

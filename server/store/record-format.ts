@@ -40,8 +40,7 @@ export function sealedLine(prefix: string): Buffer {
   const length = Buffer.byteLength(prefix);
   const line = Buffer.allocUnsafe(length + SUFFIX_LENGTH + 1);
   line.write(prefix, 0, length, 'utf8');
-  const checksum = checksumOf(line.subarray(0, length)).toString(16).padStart(8, '0');
-  line.write(`${SUFFIX}${checksum}"}\n`, length, SUFFIX_LENGTH + 1, 'latin1');
+  line.write(sealSuffix(checksumOf(line.subarray(0, length))), length, SUFFIX_LENGTH + 1, 'latin1');
   return line;
 }
 
@@ -50,18 +49,36 @@ export function encodeRecord(kind: string, fields: Record<string, unknown>): Buf
   return sealedLine(JSON.stringify({ t: kind, ...fields }).slice(0, -1));
 }
 
+/**
+ * The metadata record's JSON text before its checksum, in pieces (written one after another, no
+ * joined copy): the compact index, then the summary (`fields`: JSON.stringify(summary), passed in
+ * when the caller has it) and the headers' JSON.
+ */
+export function metaPrefix(summary: CaptureSummary, headersJson: string, fields: string = JSON.stringify(summary)): string[] {
+  const index = JSON.stringify(compactIndexOf(summary));
+  return [`{"t":"c","n":${Buffer.byteLength(index)},"i":${index},"c":`, fields.slice(0, -1), `,"headers":${headersJson}}`];
+}
+
 /** The metadata record: the compact index, then the summary and headers. */
 export function encodeMeta(summary: CaptureSummary, headers: HeaderPairs): Buffer {
-  const index = JSON.stringify(compactIndexOf(summary));
-  const fields = JSON.stringify(summary);
-  return sealedLine(`{"t":"c","n":${Buffer.byteLength(index)},"i":${index},"c":${fields.slice(0, -1)},"headers":${JSON.stringify(headers)}}`);
+  return sealedLine(metaPrefix(summary, JSON.stringify(headers)).join(''));
+}
+
+/** The body header record's JSON text before its checksum: the body's length and checksum. */
+export function bodyHeaderPrefix(id: string, length: number, checksum: string): string {
+  return `{"t":"B","id":${JSON.stringify(id)},"len":${length},"bk":"${checksum}"`;
 }
 
 const LINE_END = Buffer.from('\n');
 
 /** The body header record, the body itself (never copied) and its newline: three buffers for writev. */
 export function encodeBody(id: string, body: Buffer): Buffer[] {
-  return [sealedLine(`{"t":"B","id":${JSON.stringify(id)},"len":${body.length},"bk":"${checksumHex(body)}"`), body, LINE_END];
+  return [sealedLine(bodyHeaderPrefix(id, body.length, checksumHex(body))), body, LINE_END];
+}
+
+/** The checksum suffix that closes a record line whose JSON text has this checksum: `,"k":"<hex>"}` and the newline. */
+export function sealSuffix(checksum: number): string {
+  return `${SUFFIX}${checksum.toString(16).padStart(8, '0')}"}\n`;
 }
 
 const SUFFIX_BYTES = Buffer.from(SUFFIX, 'latin1');

@@ -19,7 +19,11 @@ export interface WriteResult {
 }
 
 interface Pending {
-  records: Buffer[];
+  /**
+   * The records, or a stream of them while they are still being made (an import encoded in worker
+   * threads): written as they come, and writes queued after it wait for it.
+   */
+  records: Buffer[] | AsyncIterable<Buffer[]>;
   captures: number;
   resolve: (result: WriteResult) => void;
   reject: (error: Error) => void;
@@ -99,8 +103,13 @@ export class SegmentWriter {
     return this.failed ? null : { segment: this.segment, size: this.size };
   }
 
-  /** Queues buffers (whole records, newline included); resolves when they are durable. */
-  write(records: Buffer[], captures: number): Promise<WriteResult> {
+  /**
+   * Queues buffers (whole records, newline included); resolves when they are durable. Given as a
+   * stream, the write takes its place in the queue now and its records are written as they come;
+   * writes queued after it wait for it. A stream that throws is undone (its bytes cut off again),
+   * rejects this write, and the queue goes on.
+   */
+  write(records: Buffer[] | AsyncIterable<Buffer[]>, captures: number): Promise<WriteResult> {
     return new Promise((resolve, reject) => {
       if (this.closed) {
         reject(new Error('the segment writer is closed'));
@@ -145,29 +154,76 @@ export class SegmentWriter {
   }
 
   private async writeBatch(batch: Pending[]): Promise<void> {
-    const captures = batch.reduce((sum, item) => sum + item.captures, 0);
+    const written: Written[] = [];
+    let captures = 0;
     try {
       if (this.failed) await this.recover();
       // A sealed segment takes nothing more, not even a deletion record: its seal must stay last.
-      const roll = this.sealed || (captures > 0 && this.isFull());
+      const roll = this.sealed || (batch.some((item) => item.captures > 0) && this.isFull());
       if (this.handle === null || roll) await this.openSegment(roll);
       const handle = this.handle as FileHandle;
-      const start = this.size;
-      let offset = start;
-      const written: Written[] = batch.map((item) => {
-        const offsets = item.records.map((record) => {
+      let offset = this.size;
+      // Records at hand are written together, with one writev where the kernel allows.
+      let group: { item: Pending; records: Buffer[] }[] = [];
+      const flush = async () => {
+        const start = offset;
+        const buffers: Buffer[] = [];
+        for (const { item, records } of group) {
+          const offsets = records.map((record) => {
+            const at = offset;
+            offset += record.length;
+            return at;
+          });
+          buffers.push(...records);
+          written.push({ item, result: { segment: this.segment, offsets }, end: offset });
+          captures += item.captures;
+        }
+        group = [];
+        await this.writeOrFail(handle, buffers, start);
+      };
+      for (const item of batch) {
+        if (Array.isArray(item.records)) {
+          group.push({ item, records: item.records });
+          continue;
+        }
+        // A stream: what is queued before it first, then its records as they come.
+        await flush();
+        const start = offset;
+        const offsets: number[] = [];
+        const source = item.records[Symbol.asyncIterator]();
+        let failure: Error | null = null;
+        for (;;) {
+          let next: IteratorResult<Buffer[]>;
+          try {
+            next = await source.next();
+          } catch (error) {
+            failure = error as Error;
+            break;
+          }
+          if (next.done) break;
           const at = offset;
-          offset += record.length;
-          return at;
-        });
-        return { item, result: { segment: this.segment, offsets }, end: offset };
-      });
-      try {
-        await writeAll(handle, batch.flatMap((item) => item.records), start);
-      } catch (error) {
-        this.failed = error as Error;
-        throw error;
+          for (const record of next.value) {
+            offsets.push(offset);
+            offset += record.length;
+          }
+          await this.writeOrFail(handle, next.value, at);
+        }
+        if (failure) {
+          // The stream's records could not all be made: what was written of them goes, as if never written.
+          offset = start;
+          try {
+            await handle.truncate(start);
+          } catch (error) {
+            this.failed = error as Error;
+            throw error;
+          }
+          item.reject(failure);
+          continue;
+        }
+        written.push({ item, result: { segment: this.segment, offsets }, end: offset });
+        captures += item.captures;
       }
+      await flush();
       this.size = offset;
       this.captures += captures;
       if (this.failed) throw this.failed; // an fdatasync failed meanwhile: these bytes come after lost ones
@@ -175,6 +231,17 @@ export class SegmentWriter {
     } catch (error) {
       const typed = asStoreWriteError(error, `segment ${segmentFileName(this.segment)}`) as Error;
       for (const item of batch) item.reject(typed);
+    }
+  }
+
+  /** writeAll, and a failure marks the segment as needing recovery before anything more is written. */
+  private async writeOrFail(handle: FileHandle, buffers: Buffer[], position: number): Promise<void> {
+    if (buffers.length === 0) return;
+    try {
+      await writeAll(handle, buffers, position);
+    } catch (error) {
+      this.failed = error as Error;
+      throw error;
     }
   }
 

@@ -2,6 +2,7 @@ import type { CaptureSummary, DeliveryAttempt, HeaderPairs, ReplayAttempt } from
 import type { Endpoint } from '../../shared/endpoint';
 import type { CaptureQuery } from '../../shared/query';
 import type { RawCapture } from './raw-capture';
+import type { EncodedCaptures } from './batch-encode';
 
 /** A capture as stored: the summary plus the exact request bytes and replay history. */
 export interface StoredCapture extends CaptureSummary {
@@ -80,6 +81,16 @@ export interface Store {
    * NotFoundError for an unknown endpoint.
    */
   importCaptures(endpointId: string, captures: NewCapture[], importId: string): Promise<StoredCapture[]>;
+  /**
+   * Optional (the embedded store has it): importCaptures for captures parsed and encoded elsewhere
+   * (import worker threads). Given their delivery ids in file order, the store chooses their ids
+   * and what each repeats, and writes the records `encode` makes with them (batch-encode.ts), in
+   * parts as they come. The
+   * same guarantees as importCaptures; resolves to the stored captures' summaries.
+   */
+  importEncoded?(
+    endpointId: string, deliveryIds: (string | null)[], encode: (ids: string[], duplicateOf: (string | null)[]) => AsyncIterable<EncodedCaptures>, importId: string,
+  ): Promise<CaptureSummary[]>;
   /** A page of an endpoint's captures, newest first. NotFoundError for an unknown endpoint. */
   list(endpointId: string, options: ListOptions): Promise<CapturePage>;
   /** Captures after `cursor` (all when absent), oldest first, at most `limit`: for catch-up. */

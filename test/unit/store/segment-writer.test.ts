@@ -48,6 +48,47 @@ describe('SegmentWriter', () => {
     expect((await readFile(join(dir, segmentFileName(4)), 'utf8')).trim().split('\n')).toHaveLength(5);
   });
 
+  it('writes a stream of records as they come, in its place in the queue: writes queued after it wait for it', async () => {
+    const { dir, writer } = await newWriter();
+    await writer.write([Buffer.from('{"n":0}\n')], 1);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    async function* stream(): AsyncGenerator<Buffer[]> {
+      yield [Buffer.from('{"s":1}\n'), Buffer.from('{"s":2}\n')];
+      await held; // the rest is still being made
+      yield [Buffer.from('{"s":3}\n')];
+    }
+    const streamed = writer.write(stream(), 3);
+    const after = writer.write([Buffer.from('{"n":4}\n')], 1);
+    let afterDone = false;
+    void after.then(() => (afterDone = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(afterDone).toBe(false);
+    release();
+    const [{ offsets }, { offsets: afterOffsets }] = await Promise.all([streamed, after]);
+    await writer.close();
+    const text = await readFile(join(dir, segmentFileName(1)), 'utf8');
+    expect(text).toBe('{"n":0}\n{"s":1}\n{"s":2}\n{"s":3}\n{"n":4}\n');
+    expect(offsets).toEqual([8, 16, 24]);
+    expect(afterOffsets).toEqual([32]);
+  });
+
+  it('undoes a stream that fails part way: its bytes are cut off, it is rejected, and the queue goes on', async () => {
+    const { dir, writer } = await newWriter();
+    await writer.write([Buffer.from('{"n":0}\n')], 1);
+    async function* failing(): AsyncGenerator<Buffer[]> {
+      yield [Buffer.from('{"i":"half"}\n')];
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      throw new Error('the encoder stopped');
+    }
+    const failed = writer.write(failing(), 2);
+    const after = writer.write([Buffer.from('{"n":1}\n')], 1);
+    await expect(failed).rejects.toThrow('the encoder stopped');
+    expect((await after).offsets).toEqual([8]);
+    await writer.close();
+    expect(await readFile(join(dir, segmentFileName(1)), 'utf8')).toBe('{"n":0}\n{"n":1}\n');
+  });
+
   it('resumes appending to the last segment at its size', async () => {
     const { dir, writer } = await newWriter();
     await writer.write([Buffer.from('{"n":1}\n')], 1);
