@@ -40,8 +40,11 @@ export default async function run(): Promise<void> {
     const exports = m.exports as Record<string, { wall: number; cpu: number }>;
     console.log(`export JSONL                     ${exports.jsonl?.wall.toFixed(0)} MB/s (${exports.jsonl?.cpu.toFixed(0)} MB per CPU-s)   (target ≥ 50; before: 4.4 MB/s)`);
     console.log(`export HAR                       ${exports.har?.wall.toFixed(0)} MB/s (${exports.har?.cpu.toFixed(0)} MB per CPU-s)   (target ≥ 50)`);
-    const imports = m.importPerSecond as { storeOnly: number; withParsing: number; storeOnlyCpu: number; withParsingCpu: number };
-    console.log(`import (20,000 JSONL captures)   ${imports.withParsing.toFixed(0)} captures/s parsed and stored (${imports.withParsingCpu.toFixed(0)} per CPU-s); the store alone ${imports.storeOnly.toFixed(0)}/s (${imports.storeOnlyCpu.toFixed(0)} per CPU-s)   (target ≥ 20,000)`);
+    type Rate = { wall: number; mainCpu: number };
+    const imports = m.importPerSecond as { viaThreads: Rate[]; mainThread: Rate };
+    const rates = imports.viaThreads.map((r) => r.wall.toFixed(0)).join(' / ');
+    console.log(`import (20,000 JSONL captures)   ${rates} captures/s in worker threads (the first starts them)   (target ≥ 20,000)`);
+    console.log(`  … on the main thread alone     ${imports.mainThread.wall.toFixed(0)} captures/s (${imports.mainThread.mainCpu.toFixed(0)} per CPU-s)`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

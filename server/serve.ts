@@ -52,8 +52,8 @@ export interface ServeOptions {
   hub?: Hub;
   /** Stream tuning (buffer bound, heartbeat), mostly for tests. */
   stream?: Partial<Pick<StreamOptions, 'maxBufferedBytes' | 'heartbeatMs' | 'authTimeoutMs'>>;
-  /** Replay/forward tuning (DNS resolver, signing clock, forward backoff), mostly for tests. */
-  replay?: Partial<Pick<ReplayServicesOptions, 'resolver' | 'clock' | 'forwardBackoffMs'>>;
+  /** Replay/forward tuning (DNS resolver, signing clock, forward backoff, import threads), mostly for tests. */
+  replay?: Partial<Pick<ReplayServicesOptions, 'resolver' | 'clock' | 'forwardBackoffMs' | 'importThreads'>>;
   /** Alert tuning (silence check interval, retry delays), mostly for tests. */
   alerts?: Partial<Pick<AlertServiceDeps, 'tickMs' | 'retryDelaysMs' | 'timeoutMs'>>;
   /** [0, 1) for response rules with a failure `rate`. */

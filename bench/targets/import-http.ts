@@ -1,5 +1,6 @@
-// The whole HTTP path of an import: starts `hookscope serve` from the source tree argv[2] (through
-// tsx) on port argv[3] with a fresh data folder, POSTs a 20,000-line JSONL file of ~1 KiB JSON
+// The whole HTTP path of an import: starts `hookscope serve` from the source tree argv[2] (its
+// compiled server, dist/server, as `npm start` runs it: run `npm run build` first) on port argv[3]
+// with a fresh data folder, POSTs a 20,000-line JSONL file of ~1 KiB JSON
 // captures three times (each with its own Idempotency-Key), then once more with the first key
 // (which must store nothing). Prints captures/s per POST, the retry's answer and the total held.
 // Usage: node bin/run-ts.js bench/targets/import-http.ts . 18232
@@ -17,7 +18,7 @@ function line(i: number): string {
 const file = Buffer.from(Array.from({ length: N }, (_, i) => line(i)).join('\n'));
 const token = 'bench-token-0123456789abcdef';
 const data = await mkdtemp(join(tmpdir(), 'hs-http-'));
-const child = spawn('node', ['bin/run-ts.js', 'server/cli.ts', 'serve', '--port', portText, '--data', data], { cwd: tree, env: { ...process.env, HOOKSCOPE_TOKEN: token }, stdio: 'ignore' });
+const child = spawn('node', ['bin/hookscope.js', 'serve', '--port', portText, '--data', data], { cwd: tree, env: { ...process.env, HOOKSCOPE_TOKEN: token }, stdio: 'ignore' });
 const url = `http://127.0.0.1:${portText}`;
 const auth = { authorization: `Bearer ${token}` };
 for (;;) {

@@ -9,11 +9,11 @@ import { eventTypeOf } from '../validate/event-type';
  * valid UTF-8 starting with `{` or `[` once its BOM and leading space are dropped. Undefined for
  * any other body, which then takes those paths unchanged.
  */
-function sharedJsonOf(capture: Pick<NewCapture, 'headers' | 'body'>): unknown {
+function sharedJsonOf(capture: Pick<NewCapture, 'headers' | 'body'>, text: string | undefined): unknown {
   const { headers, body } = capture;
   if (!searchTextSharesJsonParse(headers, body)) return undefined;
   try {
-    return JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '')) as unknown;
+    return JSON.parse((text ?? body.toString('utf8')).replace(/^\uFEFF/, '')) as unknown;
   } catch {
     return undefined;
   }
@@ -36,9 +36,10 @@ function importedEventType(capture: Omit<NewCapture, 'eventType'>, json: unknown
  * An imported capture completed (in place): its event type (the file's `named` one, else found from the
  * capture), and its body's search text made ready for the store. A JSON body is parsed once for
  * both (an import of ~1 KiB JSON bodies otherwise spends much of its time parsing each twice).
+ * `text`, when given, is the body decoded as UTF-8 (body.toString('utf8')), which the file held.
  */
-export function completeImported(capture: NewCapture, named: string | null | undefined): NewCapture {
-  const json = sharedJsonOf(capture);
+export function completeImported(capture: NewCapture, named: string | null | undefined, text?: string): NewCapture {
+  const json = sharedJsonOf(capture, text);
   // The search text first: whatever a catalog detector does with the value, the text is made from it untouched.
   if (json !== undefined) rememberBodySearchText(capture.body, jsonSearchText(json));
   // Set on the capture rather than spread into a copy: one object per capture, all of one shape.

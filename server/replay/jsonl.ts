@@ -24,6 +24,11 @@ export function jsonlLineOf(capture: StoredCapture): JsonlCapture {
   };
 }
 
+/** The delivery id a JSON Lines record's capture gets. */
+export function jsonlDeliveryId(line: JsonlCapture): string | null {
+  return line.deliveryId ?? null;
+}
+
 /** A parsed JSON Lines record as a capture for `endpointId`. */
 export function captureOfJsonl(line: JsonlCapture, endpointId: string): NewCapture {
   const body = Buffer.from(line.body.data, line.body.encoding === 'base64' ? 'base64' : 'utf8');
@@ -42,9 +47,12 @@ export function captureOfJsonl(line: JsonlCapture, endpointId: string): NewCaptu
     contentType: headerValue(line.headers, 'content-type'),
     reply: line.reply ?? { status: 200 },
     verdicts: verdicts.success ? verdicts.data : { signature: SKIPPED_SIGNATURE, schema: SKIPPED_SCHEMA },
-    deliveryId: line.deliveryId ?? null,
+    deliveryId: jsonlDeliveryId(line),
     duplicateOf: null,
     eventType: null,
   };
-  return completeImported(capture, line.eventType);
+  // A UTF-8 body's text is what the file held, when that is well-formed (no lone surrogate, which
+  // the bytes would hold as U+FFFD): no decoding of the bytes just made from it.
+  const text = line.body.encoding === 'utf8' && line.body.data.isWellFormed() ? line.body.data : undefined;
+  return completeImported(capture, line.eventType, text);
 }

@@ -3,6 +3,7 @@ import { createProxyForwarder, type ProxyForwarder } from '../forward/proxy';
 import type { Store } from '../store/store';
 import type { Hub } from '../stream/hub';
 import { BulkReplays } from './bulk';
+import { ImportThreads, type ImportThreadsOptions } from './import-threads';
 import { createSender, type Sender } from './http-send';
 import type { SigningClock } from '../signing/sign-request';
 import { parseAllowList, type Resolver } from './target-guard';
@@ -23,6 +24,8 @@ export interface ReplayServicesOptions {
   clock?: SigningClock;
   /** Async forwarding backoff, ms per failed attempt (tests shorten it). */
   forwardBackoffMs?: (attempt: number) => number;
+  /** How large imports use worker threads (import-threads.ts; tests lower the size that does). */
+  importThreads?: ImportThreadsOptions;
 }
 
 /** Everything replay and forwarding need, built once per server and closed with it. */
@@ -38,6 +41,8 @@ export interface ReplayServices {
   now: () => number;
   /** Hookscope's version, for the HAR `creator`. */
   version: string;
+  /** Worker threads for large imports. */
+  importThreads: ImportThreads;
   /** Cancels bulk jobs and forward retries, closes connections. */
   close(): Promise<void>;
 }
@@ -49,9 +54,11 @@ export function createReplayServices(options: ReplayServicesOptions): ReplayServ
   const bulk = new BulkReplays({ store, hub, sender, now, logger, clock: options.clock });
   const forwarder = new AsyncForwarder({ store, hub, sender, now, logger, backoffMs: options.forwardBackoffMs });
   const proxy = createProxyForwarder({ store, hub, sender, now, logger });
+  const importThreads = new ImportThreads(options.importThreads);
   return {
-    store, hub, sender, bulk, forwarder, proxy, now, publicUrl: options.publicUrl, clock: options.clock, version: PACKAGE_VERSION,
+    store, hub, sender, bulk, forwarder, proxy, now, publicUrl: options.publicUrl, clock: options.clock, version: PACKAGE_VERSION, importThreads,
     async close() {
+      await importThreads.close();
       await bulk.close();
       await forwarder.close();
       await proxy.drain();

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { transferQuerySchema } from '../../shared/replay';
 import { parseBody } from '../errors';
-import { importCaptures, parseImport, sniffFormat, writeExport } from './transfer';
+import { importFile, sniffFormat, writeExport } from './transfer';
 import { publicBase, requireEndpoint } from './replay-routes';
 import type { ReplayServices } from './services';
 
@@ -30,15 +30,20 @@ export function createTransferRoutes(services: ReplayServices): Router {
     res.end();
   });
 
-  router.post('/endpoints/:id/import', express.raw({ type: () => true, limit: MAX_IMPORT_BYTES }), async (req, res) => {
+  // A large import's worker threads start while its body is being received.
+  const warm: RequestHandler<{ id: string }> = (req, _res, next) => {
+    services.importThreads.warm(store, Number(req.get('content-length')));
+    next();
+  };
+
+  router.post('/endpoints/:id/import', warm, express.raw({ type: () => true, limit: MAX_IMPORT_BYTES }), async (req, res) => {
     const query = parseBody(transferQuerySchema, req.query, 'query');
     const endpoint = await requireEndpoint(store, req.params.id);
     const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const captures = parseImport(bytes, query.format ?? sniffFormat(bytes), endpoint.id);
     // An Idempotency-Key makes a retry of an import whose answer was lost store nothing twice.
     const key = req.get('idempotency-key');
     const importId = key && /^[\x21-\x7e]{1,200}$/.test(key) ? key : randomUUID();
-    const result = await importCaptures({ store, hub }, endpoint.id, captures, importId, (done, total, finished) => {
+    const result = await importFile({ store, hub, threads: services.importThreads }, endpoint.id, bytes, query.format ?? sniffFormat(bytes), importId, (done, total, finished) => {
       void hub.publish({ type: 'transfer-progress', endpointId: endpoint.id, transferId: importId, direction: 'import', done, total, finished });
     });
     res.status(201).json(result);

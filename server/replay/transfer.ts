@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { CaptureSummary } from '../../shared/capture';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { jsonlCaptureSchema, type ImportResult, type TransferFormat } from '../../shared/replay';
+import { jsonlCaptureSchema, type ImportResult, type JsonlCapture, type TransferFormat } from '../../shared/replay';
 import { ValidationError } from '../errors';
 import { bodyPreview } from '../delivery/body-preview';
 import { summaryOf } from '../store/capture-record';
@@ -11,7 +12,8 @@ import type { Hub } from '../stream/hub';
 import { captureOfHarEntry, harEntryOf } from './har';
 import { harText, jsonlText } from './export-text';
 import { harSchema } from './har-schema';
-import { captureOfJsonl, jsonlLineOf } from './jsonl';
+import { captureOfJsonl, jsonlDeliveryId, jsonlLineOf } from './jsonl';
+import type { ImportThreads } from './import-threads';
 import { wellFormedJsonl } from './jsonl-shape';
 
 const PAGE = 1000; // captures per bulk read
@@ -115,28 +117,58 @@ function parseJson(text: string, where: string): unknown {
   }
 }
 
-/** Parses an export file into captures for `endpointId`; ValidationError (400) names each bad entry. */
-export function parseImport(bytes: Buffer, format: TransferFormat, endpointId: string): NewCapture[] {
+/**
+ * An export file checked and parsed, not yet made into captures: how many it holds, each one's
+ * delivery id, and each capture made on demand (`capture(i)`, once each) — so a worker thread can
+ * give the store the delivery ids first and then make, encode and drop one capture at a time.
+ */
+export interface ImportRecords {
+  count: number;
+  deliveryIds: (string | null)[];
+  capture(index: number): NewCapture;
+}
+
+/**
+ * Checks and parses an export file for `endpointId`; ValidationError (400) names each bad entry.
+ * `firstLine`: how many lines of the file come before `bytes` (a part of a JSON Lines file parsed
+ * in a worker thread), so errors name the file's line.
+ */
+export function parseImportRecords(bytes: Buffer, format: TransferFormat, endpointId: string, firstLine = 0): ImportRecords {
   if (format === 'har') {
     const parsed = harSchema.safeParse(parseJson(bytes.toString('utf8'), 'the HAR file'));
     if (!parsed.success) throw ValidationError.fromZod('HAR 1.2 file', parsed.error);
-    return parsed.data.log.entries.map((entry) => captureOfHarEntry(entry, endpointId));
+    const captures = parsed.data.log.entries.map((entry) => captureOfHarEntry(entry, endpointId));
+    return { count: captures.length, deliveryIds: captures.map((capture) => capture.deliveryId), capture: (i) => captures[i] as NewCapture };
   }
-  const captures: NewCapture[] = [];
+  const records: (JsonlCapture | undefined)[] = [];
   const lines = bytes.toString('utf8').split('\n');
   for (const [index, line] of lines.entries()) {
     if (line.trim() === '') continue;
-    const value = parseJson(line, `line ${index + 1}`);
+    const value = parseJson(line, `line ${firstLine + index + 1}`);
     const checked = wellFormedJsonl(value);
     if (checked) {
-      captures.push(captureOfJsonl(checked, endpointId));
+      records.push(checked);
       continue;
     }
     const parsed = jsonlCaptureSchema.safeParse(value);
-    if (!parsed.success) throw ValidationError.fromZod(`JSON Lines record on line ${index + 1}`, parsed.error);
-    captures.push(captureOfJsonl(parsed.data, endpointId));
+    if (!parsed.success) throw ValidationError.fromZod(`JSON Lines record on line ${firstLine + index + 1}`, parsed.error);
+    records.push(parsed.data);
   }
-  return captures;
+  return {
+    count: records.length,
+    deliveryIds: records.map((record) => jsonlDeliveryId(record as JsonlCapture)),
+    capture(i) {
+      const record = records[i] as JsonlCapture;
+      records[i] = undefined; // made once: its memory goes as the import moves on
+      return captureOfJsonl(record, endpointId);
+    },
+  };
+}
+
+/** Parses an export file into captures for `endpointId`; ValidationError (400) names each bad entry. */
+export function parseImport(bytes: Buffer, format: TransferFormat, endpointId: string): NewCapture[] {
+  const records = parseImportRecords(bytes, format, endpointId);
+  return Array.from({ length: records.count }, (_, i) => records.capture(i));
 }
 
 /**
@@ -153,11 +185,28 @@ export async function importCaptures(
   // captures parseImport made rather than on copies: one object of one shape per capture.
   for (const capture of captures) capture.preview = bodyPreview(capture.headers, capture.body);
   const stored = await deps.store.importCaptures(endpointId, captures, importId);
-  const progress = throttled(onProgress, stored.length);
-  for (const [i, capture] of stored.entries()) {
-    await deps.hub.publish({ type: 'capture', capture: summaryOf(capture) });
+  return publishImported(deps.hub, stored.map(summaryOf), onProgress);
+}
+
+/**
+ * Imports a whole export file: in worker threads when it is large and the store takes encoded
+ * records (import-threads.ts), else parsed here (parseImport, importCaptures) — the same answer,
+ * captures and stored bytes either way.
+ */
+export async function importFile(
+  deps: { store: Store; hub: Hub; threads: ImportThreads }, endpointId: string, bytes: Buffer, format: TransferFormat, importId: string = randomUUID(), onProgress?: TransferProgress,
+): Promise<ImportResult> {
+  if (!deps.threads.applies(deps.store, bytes)) return importCaptures(deps, endpointId, parseImport(bytes, format, endpointId), importId, onProgress);
+  return publishImported(deps.hub, await deps.threads.run(deps.store, endpointId, bytes, format, importId), onProgress);
+}
+
+/** Publishes each imported capture on the stream, once committed, with progress; the import's answer. */
+async function publishImported(hub: Hub, summaries: CaptureSummary[], onProgress?: TransferProgress): Promise<ImportResult> {
+  const progress = throttled(onProgress, summaries.length);
+  for (const [i, summary] of summaries.entries()) {
+    await hub.publish({ type: 'capture', capture: summary });
     progress(i + 1);
   }
-  progress(stored.length, true);
-  return { imported: stored.length, ids: stored.map((c) => c.id) };
+  progress(summaries.length, true);
+  return { imported: summaries.length, ids: summaries.map((summary) => summary.id) };
 }

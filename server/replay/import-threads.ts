@@ -1,0 +1,285 @@
+import { availableParallelism } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { CaptureSummary } from '../../shared/capture';
+import type { TransferFormat } from '../../shared/replay';
+import { HttpError, ValidationError } from '../errors';
+import { packagePath } from '../package-files';
+import { receivedPart, type EncodedCaptures, type EncodedPart } from '../store/batch-encode';
+import type { Store } from '../store/store';
+
+/** One piece of an import file: a run of whole JSON Lines (or a whole HAR document). */
+export interface ImportPiece {
+  /** Its place in the file, from 0. */
+  index: number;
+  bytes: Uint8Array;
+  /** Lines of the file before it. */
+  firstLine: number;
+}
+
+/** What the main thread asks of an import worker (import-worker.ts). */
+export type ImportWorkerRequest =
+  | { kind: 'parse'; pieces: ImportPiece[]; format: TransferFormat; endpointId: string }
+  | { kind: 'encode'; pieces: { index: number; ids: string[]; duplicateOf: (string | null)[] }[] };
+
+/** What an import worker answers: the delivery ids of each piece; then each piece encoded, then `encoded`. */
+export type ImportWorkerReply =
+  | { kind: 'parsed'; deliveryIds: (string | null)[][] }
+  | { kind: 'part'; index: number; part: EncodedPart }
+  | { kind: 'encoded' }
+  | { kind: 'failed'; status: number; message: string; details?: { path: string; message: string; position?: number }[]; piece?: number };
+
+export interface ImportThreadsOptions {
+  /** Worker threads an import is spread over (default: the CPUs available, at most 4). */
+  threads?: number;
+  /** Files smaller than this are imported on the main thread: a thread costs more than it saves (bytes). */
+  minBytes?: number;
+  /** Idle workers are stopped after this long (ms). */
+  idleMs?: number;
+}
+
+const DEFAULT_MIN_BYTES = 1024 * 1024;
+const DEFAULT_IDLE_MS = 60_000;
+const PIECES_PER_THREAD = 4;
+const MIN_PIECE_BYTES = 256 * 1024;
+const MAX_PIECE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Starts a worker: the compiled script beside the bundle, or (running from source: development,
+ * tests) the TypeScript one through tsx's loader, registered in the worker first.
+ */
+function startWorker(): Worker {
+  if (!fileURLToPath(import.meta.url).endsWith('.ts')) return new Worker(pathToFileURL(packagePath('dist/server/replay/import-worker.js')));
+  const tsx = pathToFileURL(packagePath('node_modules/tsx/dist/esm/api/index.mjs')).href;
+  const script = pathToFileURL(packagePath('server/replay/import-worker.ts')).href;
+  return new Worker(`import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(script)});`, { eval: true });
+}
+
+/** One worker and the answer it owes. */
+class ImportWorker {
+  private readonly worker: Worker;
+  private waiting: { resolve: (reply: ImportWorkerReply) => void; reject: (error: Error) => void; onPart?: (index: number, part: EncodedPart) => void } | null = null;
+  private dead: Error | null = null;
+
+  constructor() {
+    this.worker = startWorker();
+    this.worker.unref();
+    const fail = (error: Error) => {
+      this.dead = error;
+      const waiting = this.waiting;
+      this.waiting = null;
+      waiting?.reject(error);
+    };
+    this.worker.on('message', (reply: ImportWorkerReply) => {
+      if (reply.kind === 'part') {
+        try {
+          this.waiting?.onPart?.(reply.index, reply.part);
+        } catch (error) {
+          fail(error as Error);
+        }
+        return;
+      }
+      const waiting = this.waiting;
+      this.waiting = null;
+      waiting?.resolve(reply);
+    });
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`an import worker thread stopped (exit code ${code})`)));
+  }
+
+  get alive(): boolean {
+    return this.dead === null;
+  }
+
+  /** Sends a request; resolves to its answer (`onPart` is told of each encoded part before it). */
+  ask(request: ImportWorkerRequest, transfer: ArrayBuffer[] = [], onPart?: (index: number, part: EncodedPart) => void): Promise<ImportWorkerReply> {
+    if (this.dead) return Promise.reject(this.dead);
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject, onPart };
+      this.worker.postMessage(request, transfer);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+function thrown(reply: Extract<ImportWorkerReply, { kind: 'failed' }>): Error {
+  if (reply.status === 400) return new ValidationError(reply.message, reply.details ?? []);
+  return reply.status === 500 ? new Error(`import worker: ${reply.message}`) : new HttpError(reply.status, reply.message, reply.details);
+}
+
+/** Splits a JSON Lines file into pieces of about `size` bytes, each a run of whole lines. */
+function linePieces(bytes: Buffer, size: number): { start: number; end: number; firstLine: number }[] {
+  const out: { start: number; end: number; firstLine: number }[] = [];
+  let start = 0;
+  let line = 0; // lines before `start`
+  while (start < bytes.length) {
+    let end = Math.min(bytes.length, start + size);
+    if (end < bytes.length) {
+      const newline = bytes.indexOf(0x0a, end - 1);
+      end = newline === -1 ? bytes.length : newline + 1;
+    }
+    out.push({ start, end, firstLine: line });
+    for (let at = bytes.indexOf(0x0a, start); at !== -1 && at < end; at = bytes.indexOf(0x0a, at + 1)) line += 1;
+    start = end;
+  }
+  return out;
+}
+
+/** Encoded pieces arriving from several workers, given out in file order as each becomes next. */
+class InOrder implements AsyncIterable<EncodedCaptures> {
+  private readonly parts: (EncodedCaptures | undefined)[];
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(count: number) {
+    this.parts = new Array<EncodedCaptures | undefined>(count);
+  }
+
+  put(index: number, part: EncodedCaptures): void {
+    this.parts[index] = part;
+    this.wake?.();
+  }
+
+  fail(error: Error): void {
+    this.failure ??= error;
+    this.wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<EncodedCaptures> {
+    for (let index = 0; index < this.parts.length; index++) {
+      while (this.parts[index] === undefined && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
+      if (this.failure) throw this.failure;
+      const part = this.parts[index] as EncodedCaptures;
+      this.parts[index] = undefined; // written: its memory goes
+      yield part;
+    }
+  }
+}
+
+/**
+ * Large imports parsed and encoded in worker threads, so the main thread (ingest, the API, the
+ * stream) stays free and an import uses every core: each worker parses its part of the file (JSON
+ * Lines are split at line boundaries; a HAR document goes to one worker), makes each capture's
+ * preview, event type and search text, and — once the store has chosen ids — encodes the records;
+ * the store writes them as one atomic batch (Store.importEncoded). The answer, the captures and
+ * the bytes on disk are the same as the main thread's path gives (test/integration/import-threads.test.ts).
+ */
+export class ImportThreads {
+  private readonly threads: number;
+  private readonly minBytes: number;
+  private readonly idleMs: number;
+  private idle: ImportWorker[] = [];
+  private turn: Promise<unknown> = Promise.resolve();
+  private stopTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  /** Imports done through worker threads (tests and metrics read it). */
+  imports = 0;
+
+  constructor(options: ImportThreadsOptions = {}) {
+    this.threads = Math.max(1, options.threads ?? Math.min(4, availableParallelism()));
+    this.minBytes = options.minBytes ?? DEFAULT_MIN_BYTES;
+    this.idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+  }
+
+  /** Whether an import of this file into this store goes through worker threads. */
+  applies(store: Store, bytes: Buffer): boolean {
+    return !this.closed && store.importEncoded !== undefined && bytes.length >= this.minBytes;
+  }
+
+  /**
+   * Starts the workers an import of `bytes` bytes would use, if it would use them: called as an
+   * import's request arrives, so they start while its body is still being received.
+   */
+  warm(store: Store, bytes: number): void {
+    if (this.closed || store.importEncoded === undefined || !(bytes >= this.minBytes)) return;
+    if (this.stopTimer) clearTimeout(this.stopTimer);
+    while (this.idle.length < this.threads) this.idle.push(new ImportWorker());
+    this.stopTimer = setTimeout(() => void this.stopIdle(), this.idleMs).unref();
+  }
+
+  /** Imports one file (one import at a time: later ones wait their turn); the stored captures' summaries. */
+  run(store: Store, endpointId: string, bytes: Buffer, format: TransferFormat, importId: string): Promise<CaptureSummary[]> {
+    const result = this.turn.then(() => this.runNow(store, endpointId, bytes, format, importId));
+    this.turn = result.catch(() => undefined);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.stopTimer) clearTimeout(this.stopTimer);
+    await this.turn;
+    await this.stopIdle();
+  }
+
+  private async runNow(store: Store, endpointId: string, bytes: Buffer, format: TransferFormat, importId: string): Promise<CaptureSummary[]> {
+    if (this.stopTimer) clearTimeout(this.stopTimer);
+    // JSON Lines are cut into a few pieces per worker, handed out in turn, so that encoded pieces
+    // come back about in file order and are written while the rest are being encoded.
+    const size = Math.min(MAX_PIECE_BYTES, Math.max(MIN_PIECE_BYTES, Math.ceil(bytes.length / (this.threads * PIECES_PER_THREAD))));
+    const cuts = format === 'har' ? [{ start: 0, end: bytes.length, firstLine: 0 }] : linePieces(bytes, size);
+    const workers = Array.from({ length: Math.min(this.threads, cuts.length) }, () => this.idle.pop() ?? new ImportWorker());
+    const mine = (w: number) => cuts.map((cut, index) => ({ ...cut, index })).filter(({ index }) => index % workers.length === w);
+    let encoding: Promise<unknown> = Promise.resolve();
+    try {
+      const parsed = await settled(workers.map((worker, w) => {
+        // A copy of just each piece, moved to the worker (a view would send the whole buffer along).
+        const pieces: ImportPiece[] = mine(w).map(({ index, start, end, firstLine }) => ({ index, bytes: new Uint8Array(bytes.subarray(start, end)), firstLine }));
+        return worker.ask({ kind: 'parse', pieces, format, endpointId }, pieces.map((piece) => piece.bytes.buffer as ArrayBuffer));
+      }));
+      // The first bad entry in the file decides the answer, as parsing it whole would.
+      const failures = parsed.flatMap((reply) => (reply.kind === 'failed' ? [reply] : []));
+      const [first] = failures.sort((a, b) => (a.piece ?? 0) - (b.piece ?? 0));
+      if (first) throw thrown(first);
+      const perPiece: (string | null)[][] = new Array<(string | null)[]>(cuts.length);
+      for (const [w, reply] of parsed.entries()) {
+        if (reply.kind !== 'parsed') throw new Error('an import worker answered out of turn');
+        for (const [k, { index }] of mine(w).entries()) perPiece[index] = reply.deliveryIds[k] ?? [];
+      }
+      const encode = (ids: string[], duplicateOf: (string | null)[]): AsyncIterable<EncodedCaptures> => {
+        const starts: number[] = [];
+        let at = 0;
+        for (const list of perPiece) {
+          starts.push(at);
+          at += list.length;
+        }
+        const inOrder = new InOrder(cuts.length);
+        encoding = settled(workers.map((worker, w) => {
+          const pieces = mine(w).map(({ index }) => {
+            const from = starts[index] as number;
+            const to = from + (perPiece[index] as (string | null)[]).length;
+            return { index, ids: ids.slice(from, to), duplicateOf: duplicateOf.slice(from, to) };
+          });
+          return worker.ask({ kind: 'encode', pieces }, [], (index, part) => inOrder.put(index, receivedPart(part))).then((reply) => {
+            if (reply.kind !== 'encoded') throw reply.kind === 'failed' ? thrown(reply) : new Error('an import worker answered out of turn');
+          });
+        })).catch((error: Error) => inOrder.fail(error));
+        return inOrder;
+      };
+      const summaries = await (store.importEncoded as NonNullable<Store['importEncoded']>)(endpointId, perPiece.flat(), encode, importId);
+      this.imports += 1;
+      return summaries;
+    } finally {
+      await encoding; // no worker goes back to the pool while it still works on this import
+      // A worker that failed is dropped; the others wait for the next import, then stop when idle.
+      this.idle.push(...workers.filter((worker) => worker.alive));
+      if (this.closed) await this.stopIdle();
+      else this.stopTimer = setTimeout(() => void this.stopIdle(), this.idleMs).unref();
+    }
+  }
+
+  private async stopIdle(): Promise<void> {
+    const idle = this.idle;
+    this.idle = [];
+    await Promise.all(idle.map((worker) => worker.stop()));
+  }
+}
+
+/** Every answer, once all are in (a worker still busy must not be handed the next import); the first failure if any. */
+async function settled<T>(asks: Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(asks);
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<T>).value);
+}
