@@ -53,7 +53,7 @@ export interface ServeOptions {
   /** Stream tuning (buffer bound, heartbeat), mostly for tests. */
   stream?: Partial<Pick<StreamOptions, 'maxBufferedBytes' | 'heartbeatMs' | 'authTimeoutMs'>>;
   /** Replay/forward tuning (DNS resolver, signing clock, forward backoff, import threads), mostly for tests. */
-  replay?: Partial<Pick<ReplayServicesOptions, 'resolver' | 'clock' | 'forwardBackoffMs' | 'importThreads'>>;
+  replay?: Partial<Pick<ReplayServicesOptions, 'resolver' | 'clock' | 'forwardBackoffMs' | 'transferThreads'>>;
   /** Alert tuning (silence check interval, retry delays), mostly for tests. */
   alerts?: Partial<Pick<AlertServiceDeps, 'tickMs' | 'retryDelaysMs' | 'timeoutMs'>>;
   /** [0, 1) for response rules with a failure `rate`. */

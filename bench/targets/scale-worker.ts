@@ -2,7 +2,7 @@
 // JSON line of results. Steps: `fill <dir> <n>`, `measure <dir> <n>`, `empty <dir>`.
 import { Writable } from 'node:stream';
 import { buildEndpoint } from '../../server/api/endpoint-config';
-import { ImportThreads } from '../../server/replay/import-threads';
+import { TransferThreads } from '../../server/replay/transfer-threads';
 import { importFile, writeExport } from '../../server/replay/transfer';
 import { LocalHub } from '../../server/stream/hub';
 import { LowdbStore } from '../../server/store/lowdb-store';
@@ -98,15 +98,23 @@ async function measure(): Promise<object> {
     header: await timed(5, () => store.list('big', { limit: 50, query: q('header:x-kind=k7 method:PUT') })),
     'body word (one match among all)': await timed(5, () => store.list('big', { limit: 50, query: q('quokka') })),
   };
-  const exports: Record<string, { wall: number; cpu: number }> = {};
+  // Exports as the route makes them: pages made into text in worker threads; then on the main thread alone.
+  const exports: Record<string, { wall: number; mainWall: number; mainCpu: number }> = {};
+  const exportThreads = new TransferThreads();
   for (const format of ['jsonl', 'har'] as const) {
-    let bytes = 0;
-    const sink = new Writable({ write(chunk: Buffer, _enc, done) { bytes += chunk.length; done(); } });
-    const started = performance.now();
-    const cpu = process.cpuUsage();
-    await writeExport(sink, store, 'big', format, 'http://bench', '0');
-    exports[format] = { wall: bytes / 1e6 / ((performance.now() - started) / 1000), cpu: bytes / 1e6 / cpuSeconds(cpu) };
+    const once = async (threads: TransferThreads | undefined) => {
+      let bytes = 0;
+      const sink = new Writable({ write(chunk: Buffer, _enc, done) { bytes += chunk.length; done(); } });
+      const started = performance.now();
+      const cpu = process.cpuUsage();
+      await writeExport(sink, store, 'big', format, 'http://bench', '0', undefined, threads);
+      return { wall: bytes / 1e6 / ((performance.now() - started) / 1000), cpu: bytes / 1e6 / cpuSeconds(cpu) };
+    };
+    const viaThreads = await once(exportThreads);
+    const mainThread = await once(undefined);
+    exports[format] = { wall: viaThreads.wall, mainWall: mainThread.wall, mainCpu: mainThread.cpu };
   }
+  await exportThreads.close();
   const file = Buffer.from(Array.from({ length: 20_000 }, (_, i) => {
     const c = capture(i, 20_000);
     return JSON.stringify({ receivedAt: c.receivedAt, method: c.method, path: c.path, query: c.query, peer: c.peer, headers: c.headers, body: { encoding: 'utf8', data: c.body.toString() } });
@@ -115,8 +123,8 @@ async function measure(): Promise<object> {
   // As the import route runs it (importFile: previews, event types, search text, the stream):
   // through worker threads three times (the first starts them), then on the main thread alone.
   const hub = new LocalHub();
-  const threads = new ImportThreads();
-  const timedImport = async (via: ImportThreads, key: string) => {
+  const threads = new TransferThreads();
+  const timedImport = async (via: TransferThreads, key: string) => {
     const started = performance.now();
     const cpu = process.cpuUsage();
     const { imported } = await importFile({ store, hub, threads: via }, 'imports', file, 'jsonl', key);
@@ -126,7 +134,7 @@ async function measure(): Promise<object> {
   const viaThreads = [];
   for (let k = 0; k < 3; k++) viaThreads.push(await timedImport(threads, `bench-${k}`));
   await threads.close();
-  const mainThread = await timedImport(new ImportThreads({ minBytes: Number.POSITIVE_INFINITY }), 'bench-main');
+  const mainThread = await timedImport(new TransferThreads({ minBytes: Number.POSITIVE_INFINITY }), 'bench-main');
   await store.close();
   return { restartMs, restartCpu, rssBefore: before, rssAfter: after, firstPage, queries, exports, importPerSecond: { viaThreads, mainThread } };
 }

@@ -3,7 +3,7 @@ import { createProxyForwarder, type ProxyForwarder } from '../forward/proxy';
 import type { Store } from '../store/store';
 import type { Hub } from '../stream/hub';
 import { BulkReplays } from './bulk';
-import { ImportThreads, type ImportThreadsOptions } from './import-threads';
+import { TransferThreads, type TransferThreadsOptions } from './transfer-threads';
 import { createSender, type Sender } from './http-send';
 import type { SigningClock } from '../signing/sign-request';
 import { parseAllowList, type Resolver } from './target-guard';
@@ -24,8 +24,8 @@ export interface ReplayServicesOptions {
   clock?: SigningClock;
   /** Async forwarding backoff, ms per failed attempt (tests shorten it). */
   forwardBackoffMs?: (attempt: number) => number;
-  /** How large imports use worker threads (import-threads.ts; tests lower the size that does). */
-  importThreads?: ImportThreadsOptions;
+  /** How large imports use worker threads (transfer-threads.ts; tests lower the size that does). */
+  transferThreads?: TransferThreadsOptions;
 }
 
 /** Everything replay and forwarding need, built once per server and closed with it. */
@@ -42,7 +42,7 @@ export interface ReplayServices {
   /** Hookscope's version, for the HAR `creator`. */
   version: string;
   /** Worker threads for large imports. */
-  importThreads: ImportThreads;
+  transferThreads: TransferThreads;
   /** Cancels bulk jobs and forward retries, closes connections. */
   close(): Promise<void>;
 }
@@ -54,11 +54,11 @@ export function createReplayServices(options: ReplayServicesOptions): ReplayServ
   const bulk = new BulkReplays({ store, hub, sender, now, logger, clock: options.clock });
   const forwarder = new AsyncForwarder({ store, hub, sender, now, logger, backoffMs: options.forwardBackoffMs });
   const proxy = createProxyForwarder({ store, hub, sender, now, logger });
-  const importThreads = new ImportThreads(options.importThreads);
+  const transferThreads = new TransferThreads(options.transferThreads);
   return {
-    store, hub, sender, bulk, forwarder, proxy, now, publicUrl: options.publicUrl, clock: options.clock, version: PACKAGE_VERSION, importThreads,
+    store, hub, sender, bulk, forwarder, proxy, now, publicUrl: options.publicUrl, clock: options.clock, version: PACKAGE_VERSION, transferThreads,
     async close() {
-      await importThreads.close();
+      await transferThreads.close();
       await bulk.close();
       await forwarder.close();
       await proxy.drain();

@@ -26,13 +26,13 @@ export function createTransferRoutes(services: ReplayServices): Router {
     res.setHeader('x-hookscope-captures', String(await store.count(endpoint.id)));
     await writeExport(res, store, endpoint.id, format, publicBase(req, services.publicUrl), services.version, (done, total, finished) => {
       void hub.publish({ type: 'transfer-progress', endpointId: endpoint.id, transferId, direction: 'export', done, total, finished });
-    });
+    }, services.transferThreads);
     res.end();
   });
 
   // A large import's worker threads start while its body is being received.
   const warm: RequestHandler<{ id: string }> = (req, _res, next) => {
-    services.importThreads.warm(store, Number(req.get('content-length')));
+    services.transferThreads.warm(store, Number(req.get('content-length')));
     next();
   };
 
@@ -43,7 +43,7 @@ export function createTransferRoutes(services: ReplayServices): Router {
     // An Idempotency-Key makes a retry of an import whose answer was lost store nothing twice.
     const key = req.get('idempotency-key');
     const importId = key && /^[\x21-\x7e]{1,200}$/.test(key) ? key : randomUUID();
-    const result = await importFile({ store, hub, threads: services.importThreads }, endpoint.id, bytes, query.format ?? sniffFormat(bytes), importId, (done, total, finished) => {
+    const result = await importFile({ store, hub, threads: services.transferThreads }, endpoint.id, bytes, query.format ?? sniffFormat(bytes), importId, (done, total, finished) => {
       void hub.publish({ type: 'transfer-progress', endpointId: endpoint.id, transferId: importId, direction: 'import', done, total, finished });
     });
     res.status(201).json(result);

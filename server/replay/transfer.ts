@@ -13,7 +13,7 @@ import { captureOfHarEntry, harEntryOf } from './har';
 import { harText, jsonlText } from './export-text';
 import { harSchema } from './har-schema';
 import { captureOfJsonl, jsonlDeliveryId, jsonlLineOf } from './jsonl';
-import type { ImportThreads } from './import-threads';
+import type { TransferThreads } from './transfer-threads';
 import { wellFormedJsonl } from './jsonl-shape';
 
 const PAGE = 1000; // captures per bulk read
@@ -42,7 +42,7 @@ async function* rawCapturesOf(store: Store, endpointId: string): AsyncGenerator<
   }
 }
 
-async function write(out: Writable, text: string): Promise<void> {
+async function write(out: Writable, text: string | Buffer): Promise<void> {
   if (out.write(text)) return;
   // A client that goes away never drains: stop at 'close' too, rather than wait forever — and
   // remove the listener that did not fire, or they pile up over a long export.
@@ -70,9 +70,10 @@ function throttled(report: TransferProgress | undefined, total: number): (done: 
  * a time, written in ~1 MiB pieces, so memory stays bounded and the client's pace is followed.
  */
 export async function writeExport(
-  out: Writable, store: Store, endpointId: string, format: TransferFormat, baseUrl: string, version: string, onProgress?: TransferProgress,
+  out: Writable, store: Store, endpointId: string, format: TransferFormat, baseUrl: string, version: string, onProgress?: TransferProgress, threads?: TransferThreads,
 ): Promise<void> {
-  const progress = throttled(onProgress, await store.count(endpointId));
+  const total = await store.count(endpointId);
+  const progress = throttled(onProgress, total);
   let pending: string[] = [];
   let size = 0;
   let done = 0;
@@ -88,7 +89,18 @@ export async function writeExport(
   };
   if (format === 'har') await emit(`{"log":{"version":"1.2","creator":${JSON.stringify({ name: 'Hookscope', version })},"entries":[`);
   const separator = () => (format === 'jsonl' ? '' : done === 0 ? '\n' : ',\n');
-  if (store.readRawAfter) {
+  if (threads?.exports(store, total)) {
+    // Pages made into text in worker threads, written here in order as they come.
+    if (pending.length > 0) await write(out, pending.splice(0).join(''));
+    size = 0;
+    for await (const page of threads.exportText(store, endpointId, format, baseUrl, { limit: PAGE, bytes: PAGE_BYTES })) {
+      if (page.count === 0) continue;
+      // Every HAR entry comes led by `,\n`: the document's first is led by `\n` alone.
+      await write(out, format === 'har' && done === 0 ? page.text.subarray(1) : page.text);
+      done += page.count;
+      progress(done);
+    }
+  } else if (store.readRawAfter) {
     for await (const raw of rawCapturesOf(store, endpointId)) {
       await emit(format === 'jsonl' ? `${jsonlText(raw)}\n` : `${separator()}${harText(raw, baseUrl)}`);
       done += 1;
@@ -190,11 +202,11 @@ export async function importCaptures(
 
 /**
  * Imports a whole export file: in worker threads when it is large and the store takes encoded
- * records (import-threads.ts), else parsed here (parseImport, importCaptures) — the same answer,
+ * records (transfer-threads.ts), else parsed here (parseImport, importCaptures) — the same answer,
  * captures and stored bytes either way.
  */
 export async function importFile(
-  deps: { store: Store; hub: Hub; threads: ImportThreads }, endpointId: string, bytes: Buffer, format: TransferFormat, importId: string = randomUUID(), onProgress?: TransferProgress,
+  deps: { store: Store; hub: Hub; threads: TransferThreads }, endpointId: string, bytes: Buffer, format: TransferFormat, importId: string = randomUUID(), onProgress?: TransferProgress,
 ): Promise<ImportResult> {
   if (!deps.threads.applies(deps.store, bytes)) return importCaptures(deps, endpointId, parseImport(bytes, format, endpointId), importId, onProgress);
   return publishImported(deps.hub, await deps.threads.run(deps.store, endpointId, bytes, format, importId), onProgress);

@@ -6,7 +6,7 @@ import { summaryOf } from './capture-record';
 import { CaptureIndex, entryOf, Interner, receivedAtOf, type Entry } from './capture-index';
 import { readCapture, readCaptures, readSummaries, type LogPlace } from './capture-reader';
 import type { LogInspection } from './log-inspect';
-import { readRawCaptures, type RawCapture } from './raw-capture';
+import { readRawCaptures, type RawCapture, type RawPlaces } from './raw-capture';
 import { isRecord } from './segment-scan';
 import { encodeBody, encodeMeta, encodeRecord, compactIndexOf } from './record-format';
 import { encodeSearchRecord, SidecarWriter } from './search-sidecar';
@@ -190,7 +190,13 @@ export class CaptureLog {
 
   /** Like readAfter, as the JSON text the captures are stored as (exports). */
   readRawAfter(cursor: string | undefined, limit: number, maxBytes: number): Promise<RawCapture[]> {
-    return readRawCaptures(this.options, this.index.after(cursor, limit, maxBytes));
+    return readRawCaptures(this.options, this.rawPlacesAfter(cursor, limit, maxBytes).entries);
+  }
+
+  /** Where readRawAfter's captures are, for another thread to read (readRawCaptures). */
+  rawPlacesAfter(cursor: string | undefined, limit: number, maxBytes: number): RawPlaces {
+    const entries = this.index.after(cursor, limit, maxBytes).map(({ id, segment, offset, metaLength, length }) => ({ id, segment, offset, metaLength, length }));
+    return { place: { dir: this.options.dir, where: this.options.where }, entries };
   }
 
   async delete(id: string): Promise<boolean> {

@@ -13,6 +13,9 @@ export interface LogPlace {
   where: string;
 }
 
+/** Where one capture's records are in its log: what reading and checking them takes. */
+export type EntryPlace = Pick<Entry, 'id' | 'segment' | 'offset' | 'metaLength' | 'length'>;
+
 export async function openSegment(place: LogPlace, segment: number): Promise<FileHandle | null> {
   try {
     return await open(join(place.dir, segmentFileName(segment)), 'r');
@@ -77,11 +80,11 @@ export async function readCaptures(place: LogPlace, entries: Entry[], replaysOf:
 }
 
 /** Consecutive entries split into runs that lie in one segment each (one read per run). */
-export function* runsBySegment(entries: Entry[]): Generator<Entry[]> {
+export function* runsBySegment<T extends EntryPlace>(entries: T[]): Generator<T[]> {
   for (let i = 0; i < entries.length; ) {
-    const segment = (entries[i] as Entry).segment;
+    const segment = (entries[i] as T).segment;
     let j = i;
-    while (j < entries.length && (entries[j] as Entry).segment === segment) j++;
+    while (j < entries.length && (entries[j] as T).segment === segment) j++;
     yield entries.slice(i, j);
     i = j;
   }
@@ -92,7 +95,7 @@ export function* runsBySegment(entries: Entry[]): Generator<Entry[]> {
  * their checksums and belong together, or DamagedCaptureError names the capture and file. The
  * body is a view into `data`.
  */
-export function checkedCapture(place: LogPlace, entry: Entry, data: Buffer): { meta: Buffer; body: Buffer; damaged: (detail: string) => DamagedCaptureError } {
+export function checkedCapture(place: LogPlace, entry: EntryPlace, data: Buffer): { meta: Buffer; body: Buffer; damaged: (detail: string) => DamagedCaptureError } {
   const where = `${place.where}/${segmentFileName(entry.segment)}`;
   const damaged = (detail: string) => new DamagedCaptureError(entry.id, `${where} at byte ${entry.offset}`, detail);
   if (data.length < entry.length) throw damaged('its records are cut short');

@@ -14,7 +14,7 @@ import { markDeleting, prepareDataFolder, writeCleanShutdown } from './data-fold
 import { EndpointsFile, type EndpointsDocument } from './endpoints-file';
 import type { LogInspection } from './log-inspect';
 import { queryLog } from './log-query';
-import type { RawCapture } from './raw-capture';
+import type { RawCapture, RawPlaces } from './raw-capture';
 import type { SegmentLimits } from './segment-writer';
 import type { CapturePage, ListOptions, NewCapture, Store, StoredCapture } from './store';
 import { silentLogger, type Logger } from '../logging/logger';
@@ -240,6 +240,10 @@ export class LowdbStore implements Store {
 
   async readRawAfter(endpointId: string, cursor: string | undefined, limit: number, maxBytes: number): Promise<RawCapture[]> {
     return this.requireLog(endpointId).readRawAfter(cursor, limit, maxBytes);
+  }
+
+  async rawPlacesAfter(endpointId: string, cursor: string | undefined, limit: number, maxBytes: number): Promise<RawPlaces> {
+    return this.requireLog(endpointId).rawPlacesAfter(cursor, limit, maxBytes);
   }
 
   async count(endpointId: string): Promise<number> {

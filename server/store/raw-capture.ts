@@ -1,5 +1,4 @@
-import type { Entry } from './capture-index';
-import { checkedCapture, openSegment, runsBySegment, type LogPlace } from './capture-reader';
+import { checkedCapture, openSegment, runsBySegment, type EntryPlace, type LogPlace } from './capture-reader';
 import { parseMeta } from './record-format';
 
 /**
@@ -25,7 +24,7 @@ const CHECKSUM_SUFFIX = ',"k":"00000000"}'.length; // bytes
  * The summary and headers JSON of an intact metadata line (`{"t":"c","n":<bytes>,"i":[…],"c":{…summary,
  * "headers":[…]},"k":"…"}`), cut out of it; a line of any other layout is parsed and serialized.
  */
-function rawMeta(entry: Entry, meta: Buffer): { summary: string; headers: string } | null {
+function rawMeta(entry: EntryPlace, meta: Buffer): { summary: string; headers: string } | null {
   const end = meta.length - CHECKSUM_SUFFIX - 1; // the closing brace of "c"
   if (meta.compare(META_PREFIX, 0, META_PREFIX.length, 0, META_PREFIX.length) === 0 && meta[end] === 0x7d) {
     const comma = meta.indexOf(0x2c, META_PREFIX.length);
@@ -46,11 +45,11 @@ function rawMeta(entry: Entry, meta: Buffer): { summary: string; headers: string
  * readCaptures (DamagedCaptureError on any checksum). Each run of captures gets its own buffer:
  * the bodies are views into it, kept for as long as the caller holds them.
  */
-export async function readRawCaptures(place: LogPlace, entries: Entry[]): Promise<RawCapture[]> {
+export async function readRawCaptures(place: LogPlace, entries: EntryPlace[]): Promise<RawCapture[]> {
   const out: RawCapture[] = [];
   for (const run of runsBySegment(entries)) {
-    const first = run[0] as Entry;
-    const last = run[run.length - 1] as Entry;
+    const first = run[0] as EntryPlace;
+    const last = run[run.length - 1] as EntryPlace;
     const handle = await openSegment(place, first.segment);
     if (!handle) continue;
     try {
@@ -68,4 +67,13 @@ export async function readRawCaptures(place: LogPlace, entries: Entry[]): Promis
     }
   }
   return out;
+}
+
+/**
+ * Where a bulk read's captures are (readRawAfter's, not yet read): their log and places, plain
+ * data another thread can take and read with readRawCaptures (exports in worker threads).
+ */
+export interface RawPlaces {
+  place: LogPlace;
+  entries: EntryPlace[];
 }

@@ -1,7 +1,7 @@
 import type { CaptureSummary, DeliveryAttempt, HeaderPairs, ReplayAttempt } from '../../shared/capture';
 import type { Endpoint } from '../../shared/endpoint';
 import type { CaptureQuery } from '../../shared/query';
-import type { RawCapture } from './raw-capture';
+import type { RawCapture, RawPlaces } from './raw-capture';
 import type { EncodedCaptures } from './batch-encode';
 
 /** A capture as stored: the summary plus the exact request bytes and replay history. */
@@ -107,6 +107,11 @@ export interface Store {
    * as, where the store keeps JSON (exports copy it instead of parsing and re-serializing it).
    */
   readRawAfter?(endpointId: string, cursor: string | undefined, limit: number, maxBytes: number): Promise<RawCapture[]>;
+  /**
+   * Optional, with readRawAfter: where those captures are, not yet read — plain data that another
+   * thread reads with readRawCaptures, getting exactly what readRawAfter gives (exports in worker threads).
+   */
+  rawPlacesAfter?(endpointId: string, cursor: string | undefined, limit: number, maxBytes: number): Promise<RawPlaces>;
   /** Number of captures an endpoint holds (0 for an unknown endpoint). */
   count(endpointId: string): Promise<number>;
   /** The whole capture, or null. */

@@ -1,14 +1,19 @@
-// Large imports are parsed and encoded in worker threads (server/replay/import-threads.ts). The
-// same file imported that way and on the main thread gives the same answer, the same captures
-// (bodies, headers, verdicts, event types, previews, duplicates), the same search results and
-// the same errors; a retry stores nothing twice; deliveries arriving meanwhile keep id order;
-// and all of it survives a restart with every checksum checked.
+// Large imports are parsed and encoded in worker threads, and large exports made into text there
+// (server/replay/transfer-threads.ts). The same file imported that way and on the main thread
+// gives the same answer, the same captures (bodies, headers, verdicts, event types, previews,
+// duplicates), the same search results and the same errors; a retry stores nothing twice;
+// deliveries arriving meanwhile keep id order; all of it survives a restart with every checksum
+// checked; and an export made in threads is byte for byte the main thread's.
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureListSchema, type CaptureSummary } from '../../shared/capture';
 import { importResultSchema } from '../../shared/replay';
 import { startTestServer, type TestServer } from '../support/test-server';
+import { flipByteAt } from '../support/damage';
+import { writeExport } from '../../server/replay/transfer';
 
 let threaded: TestServer;
 let plain: TestServer;
@@ -86,8 +91,8 @@ function withoutIds(list: CaptureSummary[]): unknown[] {
 }
 
 beforeAll(async () => {
-  threaded = await startTestServer({}, { replay: { importThreads: { threads: 2, minBytes: 64 * 1024 } } });
-  plain = await startTestServer({}, { replay: { importThreads: { minBytes: Number.POSITIVE_INFINITY } } });
+  threaded = await startTestServer({}, { replay: { transferThreads: { threads: 2, minBytes: 64 * 1024, exportMinCaptures: 0 } } });
+  plain = await startTestServer({}, { replay: { transferThreads: { minBytes: Number.POSITIVE_INFINITY } } });
 });
 afterAll(async () => {
   await threaded?.dispose();
@@ -102,15 +107,15 @@ describe('imports in worker threads', () => {
     const earlier = JSON.stringify({ receivedAt: 1, method: 'POST', path: '/', query: '', headers: [], body: { encoding: 'utf8', data: 'first' }, deliveryId: 'dup-5' });
     expect((await importInto(threaded, a, earlier)).status).toBe(201);
     expect((await importInto(plain, b, earlier)).status).toBe(201);
-    const before = threaded.replay.importThreads.imports;
+    const before = threaded.replay.transferThreads.imports;
     const [resA, resB] = await Promise.all([importInto(threaded, a, file), importInto(plain, b, file)]);
     expect(resA.status).toBe(201);
     expect(resB.status).toBe(201);
     const answerA = importResultSchema.parse(await resA.json());
     expect(answerA.imported).toBe(N);
     expect(importResultSchema.parse(await resB.json()).imported).toBe(N);
-    expect(threaded.replay.importThreads.imports).toBe(before + 1); // it went through the threads
-    expect(plain.replay.importThreads.imports).toBe(0);
+    expect(threaded.replay.transferThreads.imports).toBe(before + 1); // it went through the threads
+    expect(plain.replay.transferThreads.imports).toBe(0);
     const listA = await summaries(threaded, a);
     const listB = await summaries(plain, b);
     expect(listA.map((s) => s.id).slice(1)).toEqual(answerA.ids);
@@ -160,11 +165,11 @@ describe('imports in worker threads', () => {
     const har = await (await plain.api(`/api/endpoints/${source}/export?format=har`)).text();
     const a = await endpoint(threaded, 'har-a');
     const b = await endpoint(plain, 'har-b');
-    const before = threaded.replay.importThreads.imports;
+    const before = threaded.replay.transferThreads.imports;
     const post = (server: TestServer, id: string) => server.api(`/api/endpoints/${id}/import?format=har`, { method: 'POST', body: har });
     expect((await post(threaded, a)).status).toBe(201);
     expect((await post(plain, b)).status).toBe(201);
-    expect(threaded.replay.importThreads.imports).toBe(before + 1);
+    expect(threaded.replay.transferThreads.imports).toBe(before + 1);
     expect(withoutIds(await summaries(threaded, a))).toEqual(withoutIds(await summaries(plain, b)));
     expect(await exported(threaded, a)).toEqual(await exported(plain, b));
   });
@@ -195,7 +200,42 @@ describe('imports in worker threads', () => {
     const data = threaded.dataDir;
     const exportedBefore = await exported(threaded, a);
     await threaded.close();
-    threaded = await startTestServer({ data }, { replay: { importThreads: { threads: 2, minBytes: 64 * 1024 } } });
+    threaded = await startTestServer({ data }, { replay: { transferThreads: { threads: 2, minBytes: 64 * 1024, exportMinCaptures: 0 } } });
     expect(await exported(threaded, a)).toEqual(exportedBefore);
+  });
+
+  it('export byte for byte what the main thread exports, JSON Lines and HAR, with progress to the end', async () => {
+    const a = await endpoint(threaded, 'export');
+    await importInto(threaded, a, file);
+    const exportWith = async (format: 'jsonl' | 'har', threads: boolean) => {
+      const chunks: Buffer[] = [];
+      const sink = new Writable({ write(chunk: Buffer, _encoding, done) { chunks.push(chunk); done(); } });
+      const progress: number[] = [];
+      await writeExport(sink, threaded.store, a, format, 'http://hookscope.test', '1.0.0', (done) => progress.push(done), threads ? threaded.replay.transferThreads : undefined);
+      return { bytes: Buffer.concat(chunks), progress };
+    };
+    for (const format of ['jsonl', 'har'] as const) {
+      const viaThreads = await exportWith(format, true);
+      const mainThread = await exportWith(format, false);
+      expect(viaThreads.bytes.length).toBeGreaterThan(500_000);
+      expect(viaThreads.bytes.equals(mainThread.bytes)).toBe(true);
+      expect(viaThreads.progress.at(-1)).toBe(N);
+    }
+    const har = JSON.parse((await exportWith('har', true)).bytes.toString('utf8')) as { log: { entries: unknown[] } };
+    expect(har.log.entries).toHaveLength(N);
+  });
+
+  it('refuse to export a damaged capture from a thread, naming it, as the main thread does', async () => {
+    const a = await endpoint(threaded, 'damaged');
+    await importInto(threaded, a, file);
+    const segment = join(threaded.dataDir, 'captures', a, '00000001.jsonl');
+    await flipByteAt(segment, 'número 1201'); // in its metadata record (the preview): its checksum no longer matches
+    const fail = (threads: boolean) => writeExport(new Writable({ write: (_c, _e, done) => done() }), threaded.store, a, 'jsonl', 'http://x', '1', undefined, threads ? threaded.replay.transferThreads : undefined);
+    const [viaThreads, mainThread] = await Promise.allSettled([fail(true), fail(false)]);
+    expect(viaThreads.status).toBe('rejected');
+    expect(mainThread.status).toBe('rejected');
+    const message = (r: PromiseSettledResult<void>) => ((r as PromiseRejectedResult).reason as Error).message;
+    expect(message(viaThreads)).toMatch(/capture \w+ is damaged \(its metadata record fails its checksum\) in captures\/.+00000001\.jsonl at byte \d+/);
+    expect(message(viaThreads)).toBe(message(mainThread));
   });
 });

@@ -6,6 +6,7 @@ import type { TransferFormat } from '../../shared/replay';
 import { HttpError, ValidationError } from '../errors';
 import { packagePath } from '../package-files';
 import { receivedPart, type EncodedCaptures, type EncodedPart } from '../store/batch-encode';
+import type { RawPlaces } from '../store/raw-capture';
 import type { Store } from '../store/store';
 
 /** One piece of an import file: a run of whole JSON Lines (or a whole HAR document). */
@@ -17,28 +18,33 @@ export interface ImportPiece {
   firstLine: number;
 }
 
-/** What the main thread asks of an import worker (import-worker.ts). */
-export type ImportWorkerRequest =
+/** What the main thread asks of an import worker (transfer-worker.ts). */
+export type TransferWorkerRequest =
   | { kind: 'parse'; pieces: ImportPiece[]; format: TransferFormat; endpointId: string }
-  | { kind: 'encode'; pieces: { index: number; ids: string[]; duplicateOf: (string | null)[] }[] };
+  | { kind: 'encode'; pieces: { index: number; ids: string[]; duplicateOf: (string | null)[] }[] }
+  | { kind: 'export'; places: RawPlaces; format: TransferFormat; baseUrl: string };
 
 /** What an import worker answers: the delivery ids of each piece; then each piece encoded, then `encoded`. */
-export type ImportWorkerReply =
+export type TransferWorkerReply =
   | { kind: 'parsed'; deliveryIds: (string | null)[][] }
   | { kind: 'part'; index: number; part: EncodedPart }
   | { kind: 'encoded' }
-  | { kind: 'failed'; status: number; message: string; details?: { path: string; message: string; position?: number }[]; piece?: number };
+  | { kind: 'exported'; text: Uint8Array; count: number }
+  | { kind: 'failed'; status: number; message: string; details?: { path: string; message: string; position?: number }[]; piece?: number; http: boolean };
 
-export interface ImportThreadsOptions {
+export interface TransferThreadsOptions {
   /** Worker threads an import is spread over (default: the CPUs available, at most 4). */
   threads?: number;
   /** Files smaller than this are imported on the main thread: a thread costs more than it saves (bytes). */
   minBytes?: number;
+  /** Endpoints holding fewer captures than this are exported on the main thread. */
+  exportMinCaptures?: number;
   /** Idle workers are stopped after this long (ms). */
   idleMs?: number;
 }
 
 const DEFAULT_MIN_BYTES = 1024 * 1024;
+const DEFAULT_EXPORT_MIN_CAPTURES = 2000;
 const DEFAULT_IDLE_MS = 60_000;
 const PIECES_PER_THREAD = 4;
 const MIN_PIECE_BYTES = 256 * 1024;
@@ -49,16 +55,22 @@ const MAX_PIECE_BYTES = 4 * 1024 * 1024;
  * tests) the TypeScript one through tsx's loader, registered in the worker first.
  */
 function startWorker(): Worker {
-  if (!fileURLToPath(import.meta.url).endsWith('.ts')) return new Worker(pathToFileURL(packagePath('dist/server/replay/import-worker.js')));
+  if (!fileURLToPath(import.meta.url).endsWith('.ts')) return new Worker(pathToFileURL(packagePath('dist/server/replay/transfer-worker.js')));
   const tsx = pathToFileURL(packagePath('node_modules/tsx/dist/esm/api/index.mjs')).href;
-  const script = pathToFileURL(packagePath('server/replay/import-worker.ts')).href;
+  const script = pathToFileURL(packagePath('server/replay/transfer-worker.ts')).href;
   return new Worker(`import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(script)});`, { eval: true });
 }
 
-/** One worker and the answer it owes. */
-class ImportWorker {
+interface Waiter {
+  resolve: (reply: TransferWorkerReply) => void;
+  reject: (error: Error) => void;
+  onPart?: (index: number, part: EncodedPart) => void;
+}
+
+/** One worker and the answers it owes, in the order it was asked (it works through its messages in turn). */
+class TransferWorker {
   private readonly worker: Worker;
-  private waiting: { resolve: (reply: ImportWorkerReply) => void; reject: (error: Error) => void; onPart?: (index: number, part: EncodedPart) => void } | null = null;
+  private waiting: Waiter[] = [];
   private dead: Error | null = null;
 
   constructor() {
@@ -66,25 +78,21 @@ class ImportWorker {
     this.worker.unref();
     const fail = (error: Error) => {
       this.dead = error;
-      const waiting = this.waiting;
-      this.waiting = null;
-      waiting?.reject(error);
+      for (const waiter of this.waiting.splice(0)) waiter.reject(error);
     };
-    this.worker.on('message', (reply: ImportWorkerReply) => {
+    this.worker.on('message', (reply: TransferWorkerReply) => {
       if (reply.kind === 'part') {
         try {
-          this.waiting?.onPart?.(reply.index, reply.part);
+          this.waiting[0]?.onPart?.(reply.index, reply.part);
         } catch (error) {
           fail(error as Error);
         }
         return;
       }
-      const waiting = this.waiting;
-      this.waiting = null;
-      waiting?.resolve(reply);
+      this.waiting.shift()?.resolve(reply);
     });
     this.worker.on('error', fail);
-    this.worker.on('exit', (code) => fail(new Error(`an import worker thread stopped (exit code ${code})`)));
+    this.worker.on('exit', (code) => fail(new Error(`a transfer worker thread stopped (exit code ${code})`)));
   }
 
   get alive(): boolean {
@@ -92,10 +100,10 @@ class ImportWorker {
   }
 
   /** Sends a request; resolves to its answer (`onPart` is told of each encoded part before it). */
-  ask(request: ImportWorkerRequest, transfer: ArrayBuffer[] = [], onPart?: (index: number, part: EncodedPart) => void): Promise<ImportWorkerReply> {
+  ask(request: TransferWorkerRequest, transfer: ArrayBuffer[] = [], onPart?: (index: number, part: EncodedPart) => void): Promise<TransferWorkerReply> {
     if (this.dead) return Promise.reject(this.dead);
     return new Promise((resolve, reject) => {
-      this.waiting = { resolve, reject, onPart };
+      this.waiting.push({ resolve, reject, onPart });
       this.worker.postMessage(request, transfer);
     });
   }
@@ -105,9 +113,10 @@ class ImportWorker {
   }
 }
 
-function thrown(reply: Extract<ImportWorkerReply, { kind: 'failed' }>): Error {
+function thrown(reply: Extract<TransferWorkerReply, { kind: 'failed' }>): Error {
+  if (!reply.http) return new Error(`transfer worker: ${reply.message}`);
   if (reply.status === 400) return new ValidationError(reply.message, reply.details ?? []);
-  return reply.status === 500 ? new Error(`import worker: ${reply.message}`) : new HttpError(reply.status, reply.message, reply.details);
+  return new HttpError(reply.status, reply.message, reply.details);
 }
 
 /** Splits a JSON Lines file into pieces of about `size` bytes, each a run of whole lines. */
@@ -165,22 +174,24 @@ class InOrder implements AsyncIterable<EncodedCaptures> {
  * Lines are split at line boundaries; a HAR document goes to one worker), makes each capture's
  * preview, event type and search text, and — once the store has chosen ids — encodes the records;
  * the store writes them as one atomic batch (Store.importEncoded). The answer, the captures and
- * the bytes on disk are the same as the main thread's path gives (test/integration/import-threads.test.ts).
+ * the bytes on disk are the same as the main thread's path gives (test/integration/transfer-threads.test.ts).
  */
-export class ImportThreads {
+export class TransferThreads {
   private readonly threads: number;
   private readonly minBytes: number;
+  private readonly exportMinCaptures: number;
   private readonly idleMs: number;
-  private idle: ImportWorker[] = [];
+  private idle: TransferWorker[] = [];
   private turn: Promise<unknown> = Promise.resolve();
   private stopTimer: NodeJS.Timeout | null = null;
   private closed = false;
   /** Imports done through worker threads (tests and metrics read it). */
   imports = 0;
 
-  constructor(options: ImportThreadsOptions = {}) {
+  constructor(options: TransferThreadsOptions = {}) {
     this.threads = Math.max(1, options.threads ?? Math.min(4, availableParallelism()));
     this.minBytes = options.minBytes ?? DEFAULT_MIN_BYTES;
+    this.exportMinCaptures = options.exportMinCaptures ?? DEFAULT_EXPORT_MIN_CAPTURES;
     this.idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
   }
 
@@ -196,8 +207,52 @@ export class ImportThreads {
   warm(store: Store, bytes: number): void {
     if (this.closed || store.importEncoded === undefined || !(bytes >= this.minBytes)) return;
     if (this.stopTimer) clearTimeout(this.stopTimer);
-    while (this.idle.length < this.threads) this.idle.push(new ImportWorker());
+    while (this.idle.length < this.threads) this.idle.push(new TransferWorker());
     this.stopTimer = setTimeout(() => void this.stopIdle(), this.idleMs).unref();
+  }
+
+  /** Whether an export of `count` captures from this store goes through worker threads. */
+  exports(store: Store, count: number): boolean {
+    return !this.closed && store.rawPlacesAfter !== undefined && count >= this.exportMinCaptures;
+  }
+
+  /**
+   * An endpoint's captures as export text, a page at a time in file order: each page is read,
+   * checked and written out as text in a worker thread (readRawCaptures, jsonlText/harText: the
+   * bytes the main thread would make), a few pages ahead of the one being sent. HAR entries each
+   * begin with `,\n`; the caller makes the first one `\n`.
+   */
+  async *exportText(store: Store, endpointId: string, format: TransferFormat, baseUrl: string, page: { limit: number; bytes: number }): AsyncGenerator<{ text: Buffer; count: number }> {
+    if (this.stopTimer) clearTimeout(this.stopTimer);
+    const workers = Array.from({ length: this.threads }, () => this.idle.pop() ?? new TransferWorker());
+    const ahead: Promise<TransferWorkerReply>[] = [];
+    let cursor: string | undefined;
+    let next = 0;
+    let exhausted = false;
+    try {
+      for (;;) {
+        while (!exhausted && ahead.length < 2 * workers.length) {
+          const places = await (store.rawPlacesAfter as NonNullable<Store['rawPlacesAfter']>)(endpointId, cursor, page.limit, page.bytes);
+          if (places.entries.length === 0) {
+            exhausted = true;
+            break;
+          }
+          cursor = places.entries[places.entries.length - 1]?.id;
+          const worker = workers[next++ % workers.length] as TransferWorker;
+          const asked = worker.ask({ kind: 'export', places, format, baseUrl });
+          asked.catch(() => undefined); // seen when its turn comes
+          ahead.push(asked);
+        }
+        const reply = await ahead.shift();
+        if (!reply) return;
+        if (reply.kind === 'failed') throw thrown(reply);
+        if (reply.kind !== 'exported') throw new Error('a transfer worker answered out of turn');
+        yield { text: Buffer.from(reply.text.buffer, reply.text.byteOffset, reply.text.byteLength), count: reply.count };
+      }
+    } finally {
+      await Promise.allSettled(ahead); // no worker goes back to the pool while it still works on this export
+      this.release(workers);
+    }
   }
 
   /** Imports one file (one import at a time: later ones wait their turn); the stored captures' summaries. */
@@ -220,7 +275,7 @@ export class ImportThreads {
     // come back about in file order and are written while the rest are being encoded.
     const size = Math.min(MAX_PIECE_BYTES, Math.max(MIN_PIECE_BYTES, Math.ceil(bytes.length / (this.threads * PIECES_PER_THREAD))));
     const cuts = format === 'har' ? [{ start: 0, end: bytes.length, firstLine: 0 }] : linePieces(bytes, size);
-    const workers = Array.from({ length: Math.min(this.threads, cuts.length) }, () => this.idle.pop() ?? new ImportWorker());
+    const workers = Array.from({ length: Math.min(this.threads, cuts.length) }, () => this.idle.pop() ?? new TransferWorker());
     const mine = (w: number) => cuts.map((cut, index) => ({ ...cut, index })).filter(({ index }) => index % workers.length === w);
     let encoding: Promise<unknown> = Promise.resolve();
     try {
@@ -263,10 +318,17 @@ export class ImportThreads {
       return summaries;
     } finally {
       await encoding; // no worker goes back to the pool while it still works on this import
-      // A worker that failed is dropped; the others wait for the next import, then stop when idle.
-      this.idle.push(...workers.filter((worker) => worker.alive));
-      if (this.closed) await this.stopIdle();
-      else this.stopTimer = setTimeout(() => void this.stopIdle(), this.idleMs).unref();
+      this.release(workers);
+    }
+  }
+
+  /** Workers back to the pool: one that failed is dropped; the others wait for the next transfer, then stop when idle. */
+  private release(workers: TransferWorker[]): void {
+    this.idle.push(...workers.filter((worker) => worker.alive));
+    if (this.closed) void this.stopIdle();
+    else {
+      if (this.stopTimer) clearTimeout(this.stopTimer);
+      this.stopTimer = setTimeout(() => void this.stopIdle(), this.idleMs).unref();
     }
   }
 
