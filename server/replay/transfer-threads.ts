@@ -1,10 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { CaptureSummary } from '../../shared/capture';
 import type { TransferFormat } from '../../shared/replay';
 import { HttpError, ValidationError } from '../errors';
-import { packagePath } from '../package-files';
+import { startWorker } from '../worker-script';
 import { receivedPart, type EncodedCaptures, type EncodedPart } from '../store/batch-encode';
 import type { RawPlaces } from '../store/raw-capture';
 import type { Store } from '../store/store';
@@ -50,17 +49,6 @@ const PIECES_PER_THREAD = 4;
 const MIN_PIECE_BYTES = 256 * 1024;
 const MAX_PIECE_BYTES = 4 * 1024 * 1024;
 
-/**
- * Starts a worker: the compiled script beside the bundle, or (running from source: development,
- * tests) the TypeScript one through tsx's loader, registered in the worker first.
- */
-function startWorker(): Worker {
-  if (!fileURLToPath(import.meta.url).endsWith('.ts')) return new Worker(pathToFileURL(packagePath('dist/server/replay/transfer-worker.js')));
-  const tsx = pathToFileURL(packagePath('node_modules/tsx/dist/esm/api/index.mjs')).href;
-  const script = pathToFileURL(packagePath('server/replay/transfer-worker.ts')).href;
-  return new Worker(`import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(script)});`, { eval: true });
-}
-
 interface Waiter {
   resolve: (reply: TransferWorkerReply) => void;
   reject: (error: Error) => void;
@@ -74,7 +62,7 @@ class TransferWorker {
   private dead: Error | null = null;
 
   constructor() {
-    this.worker = startWorker();
+    this.worker = startWorker('replay/transfer-worker');
     this.worker.unref();
     const fail = (error: Error) => {
       this.dead = error;

@@ -25,6 +25,17 @@ export async function openSegment(place: LogPlace, segment: number): Promise<Fil
   }
 }
 
+/** Reads `size` bytes from the start of a file into `buffer` (fewer if the file is shorter); how many were read. */
+export async function readWhole(handle: FileHandle, buffer: Buffer, size: number): Promise<number> {
+  let read = 0;
+  while (read < size) {
+    const { bytesRead } = await handle.read(buffer, read, size - read, read);
+    if (bytesRead === 0) break;
+    read += bytesRead;
+  }
+  return read;
+}
+
 async function readRange(handle: FileHandle, offset: number, length: number): Promise<Buffer> {
   const buffer = Buffer.allocUnsafe(length);
   const { bytesRead } = await handle.read(buffer, 0, length, offset);

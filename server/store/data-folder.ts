@@ -7,6 +7,7 @@ import { syncDirectory, writeDurably } from './durable-json-file';
 import { EndpointsFile } from './endpoints-file';
 import { upgradeLegacyLog } from './legacy-upgrade';
 import type { LogInspection } from './log-inspect';
+import type { SegmentCheckOptions } from './segment-check-threads';
 import { CLEAN_SHUTDOWN, cleanShutdownText, inspectStore, STORE_MARKER, type CleanShutdown } from './store-inspect';
 
 /** A data folder checked and ready to be written: what the store builds itself from. */
@@ -21,15 +22,15 @@ export interface PreparedFolder {
  * anything is damaged or missing — changing nothing. Then clears what earlier runs left (clears'
  * trash folders) and removes the clean-shutdown record, so that only the next clean close writes one.
  */
-export async function prepareDataFolder(dir: string, description: string, warn: (message: string) => void, intern: Interner): Promise<PreparedFolder> {
-  let inspection = await inspectStore(dir, description, { intern });
+export async function prepareDataFolder(dir: string, description: string, warn: (message: string) => void, intern: Interner, checkThreads?: SegmentCheckOptions): Promise<PreparedFolder> {
+  let inspection = await inspectStore(dir, description, { intern, checkThreads });
   if (inspection.legacy) {
     if (inspection.report.findings.length > 0) throw new DamagedStoreError(dir, inspection.report.findings);
     for (const id of new Set([...(inspection.endpoints ?? []).map((e) => e.id)])) {
       const upgraded = await upgradeLegacyLog(join(dir, 'captures', id), warn);
       if (upgraded > 0) warn(`captures/${id}: ${upgraded} segment(s) upgraded to checksummed records (format 2)`);
     }
-    inspection = await inspectStore(dir, description, { upgraded: true, intern });
+    inspection = await inspectStore(dir, description, { upgraded: true, intern, checkThreads });
   }
   if (inspection.report.findings.length > 0) throw new DamagedStoreError(dir, inspection.report.findings);
   for (const folder of inspection.trash) await rm(folder, { recursive: true, force: true });

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { DamageFinding } from './integrity';
 import { Interner } from './capture-index';
 import { isRecord, scanSegment, type ScannedRecord, type ScannedSegment, type ScannedUnit } from './segment-scan';
+import { threadedSegmentSource, type SegmentCheckOptions } from './segment-check-threads';
+import { readWhole } from './capture-reader';
 import { segmentFileName } from './segment-writer';
 
 /** Where an endpoint's newest segment ended when the store was last closed cleanly. */
@@ -57,13 +59,7 @@ function segmentReader(files: string[]): (index: number) => Promise<Buffer> {
       const slot = index % 2;
       if ((scratch[slot] as Buffer).length < size) scratch[slot] = Buffer.allocUnsafe(Math.max(size, 2 * (scratch[slot] as Buffer).length, 1 << 20));
       const buffer = scratch[slot] as Buffer;
-      let read = 0;
-      while (read < size) {
-        const { bytesRead } = await handle.read(buffer, read, size - read, read);
-        if (bytesRead === 0) break;
-        read += bytesRead;
-      }
-      return buffer.subarray(0, read);
+      return buffer.subarray(0, await readWhole(handle, buffer, size));
     } finally {
       await handle.close();
     }
@@ -113,7 +109,7 @@ function uncommittedImport(units: ScannedUnit[]): ScannedRecord | null {
  * (cut at a record boundary), a sealed newest segment whose successor is gone, and — when the
  * store was closed cleanly — a newest segment that is not exactly as it was left.
  */
-export async function inspectLog(dir: string, where: string, clean: CleanEnd | null, intern: Interner = new Interner()): Promise<LogInspection> {
+export async function inspectLog(dir: string, where: string, clean: CleanEnd | null, intern: Interner = new Interner(), checkThreads?: SegmentCheckOptions): Promise<LogInspection> {
   const out: LogInspection = { segments: [], findings: [], cut: null, leftovers: [], unsealed: null, captures: 0, bytes: 0 };
   let names: string[];
   try {
@@ -126,8 +122,15 @@ export async function inspectLog(dir: string, where: string, clean: CleanEnd | n
   const all: InspectedSegment[] = [];
   const files = names.map((name) => join(dir, name));
   const read = segmentReader(files);
-  for (const [i, name] of names.entries()) {
-    all.push({ segment: Number(name.slice(0, 8)), file: files[i] as string, scan: scanSegment(await read(i), Number(name.slice(0, 8)), intern) });
+  // A large log is read and checked in worker threads, ahead of the segment being indexed here.
+  const threaded = threadedSegmentSource(files, (i) => readFile(files[i] as string), checkThreads);
+  try {
+    for (const [i, name] of names.entries()) {
+      const { data, verified } = threaded ? await threaded.read(i) : { data: await read(i), verified: false };
+      all.push({ segment: Number(name.slice(0, 8)), file: files[i] as string, scan: scanSegment(data, Number(name.slice(0, 8)), intern, verified) });
+    }
+  } finally {
+    await threaded?.close();
   }
   let dropped = 0;
   for (const { scan } of all) for (const unit of scan.units) if (isRecord(unit) && unit.value.t === 'g') dropped = Math.max(dropped, Number(unit.value.through));

@@ -16,6 +16,7 @@ import type { LogInspection } from './log-inspect';
 import { queryLog } from './log-query';
 import type { RawCapture, RawPlaces } from './raw-capture';
 import type { SegmentLimits } from './segment-writer';
+import type { SegmentCheckOptions } from './segment-check-threads';
 import type { CapturePage, ListOptions, NewCapture, Store, StoredCapture } from './store';
 import { silentLogger, type Logger } from '../logging/logger';
 
@@ -34,6 +35,8 @@ export interface LowdbStoreOptions {
   logger?: Logger;
   /** Told each warning as a sentence too (tests collect them). */
   warn?: (message: string) => void;
+  /** How start-up reads and checks large logs in worker threads (tests lower the size that does). */
+  checkThreads?: SegmentCheckOptions;
 }
 
 /**
@@ -78,7 +81,7 @@ export class LowdbStore implements Store {
     await mkdir(options.dir, { recursive: true, mode: 0o700 });
     store.unlock = await lockDataFolder(options.dir);
     try {
-      const prepared = await prepareDataFolder(options.dir, store.description, store.warn, store.intern);
+      const prepared = await prepareDataFolder(options.dir, store.description, store.warn, store.intern, options.checkThreads);
       store.db.data = { endpoints: prepared.endpoints.map((endpoint) => deepFreeze(endpoint)) };
       store.endpointById = new Map(store.db.data.endpoints.map((endpoint) => [endpoint.id, endpoint]));
       for (const endpoint of store.db.data.endpoints) await store.openLog(endpoint, prepared.logs.get(endpoint.id));

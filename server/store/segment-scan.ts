@@ -1,5 +1,5 @@
 import { entryOf, type Entry, type Interner } from './capture-index';
-import { bodyIntact, kindOf, lineIntact, NEWLINE, parseBodyHeader, parseCompactIndex, parseRecord, type CompactIndex } from './record-format';
+import { bodyIntact, hasChecksum, kindOf, lineIntact, NEWLINE, parseBodyHeader, parseCompactIndex, parseRecord, type CompactIndex } from './record-format';
 
 /**
  * A capture whose metadata, body header and body all passed their checksums: directly the index
@@ -65,7 +65,11 @@ function resync(data: Buffer, from: number): number {
  * (metadata, then its body header and body). Never throws on damage: damaged stretches are
  * listed and skipped up to the next intact record, so a check can name everything at once.
  */
-export function scanSegment(data: Buffer, segment: number, intern: Interner): ScannedSegment {
+export function scanSegment(data: Buffer, segment: number, intern: Interner, verified = false): ScannedSegment {
+  // `verified`: every checksum was already found to match (segmentVerified, in a worker thread):
+  // they are not computed again. The shapes are still checked, and a segment that was not found
+  // whole takes the full scan, so damage is always reported the same way.
+  const intact = verified ? hasChecksum : lineIntact;
   const out: ScannedSegment = { size: data.length, units: [], damage: [], torn: null };
   let pending: { offset: number; metaLength: number; index: CompactIndex } | null = null;
   const damaged = (offset: number, end: number, problem: string, extra: string[] = []) => {
@@ -78,7 +82,7 @@ export function scanSegment(data: Buffer, segment: number, intern: Interner): Sc
       out.torn = { offset: pending?.offset ?? pos, what: 'an unfinished record' };
       return out;
     }
-    if (!lineIntact(data, pos, nl)) {
+    if (!intact(data, pos, nl)) {
       const next = resync(data, nl);
       damaged(pending?.offset ?? pos, next, 'fails its checksum', pending ? [pending.index[0]] : []);
       pending = null;
@@ -102,7 +106,7 @@ export function scanSegment(data: Buffer, segment: number, intern: Interner): Sc
         continue;
       }
       if (!owner || owner.index[0] !== header.id) damaged(pos, bodyEnd + 1, `a body of capture ${header.id} without its metadata record`, [header.id]);
-      else if (!bodyIntact(data.subarray(nl + 1, bodyEnd), header.bk)) damaged(owner.offset, bodyEnd + 1, `the body of capture ${header.id} fails its checksum`, [header.id]);
+      else if (!verified && !bodyIntact(data.subarray(nl + 1, bodyEnd), header.bk)) damaged(owner.offset, bodyEnd + 1, `the body of capture ${header.id} fails its checksum`, [header.id]);
       else out.units.push(entryOf(owner.index, segment, owner.offset, owner.metaLength, bodyEnd + 1 - owner.offset, intern));
       pos = bodyEnd + 1;
       continue;
@@ -115,4 +119,32 @@ export function scanSegment(data: Buffer, segment: number, intern: Interner): Sc
   }
   if (pending) out.torn = { offset: pending.offset, what: `capture ${pending.index[0]} without its body` };
   return out;
+}
+
+/**
+ * Whether every record of a segment passes its checksum and every body its own — the checksum
+ * part of scanSegment alone, cheap to run in a worker thread while the main thread indexes the
+ * segment before. False for anything unexpected (damage, a torn end): scanSegment then checks
+ * that segment fully and names what it finds.
+ */
+export function segmentVerified(data: Buffer): boolean {
+  let pos = 0;
+  while (pos < data.length) {
+    const nl = data.indexOf(NEWLINE, pos);
+    if (nl === -1 || !lineIntact(data, pos, nl)) return false;
+    if (kindOf(data, pos) !== 'B') {
+      pos = nl + 1;
+      continue;
+    }
+    let header: { len: number; bk: string };
+    try {
+      header = parseBodyHeader(data, pos, nl);
+    } catch {
+      return false;
+    }
+    const bodyEnd = nl + 1 + header.len;
+    if (!(bodyEnd + 1 <= data.length) || data[bodyEnd] !== NEWLINE || !bodyIntact(data.subarray(nl + 1, bodyEnd), header.bk)) return false;
+    pos = bodyEnd + 1;
+  }
+  return true;
 }

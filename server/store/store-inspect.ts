@@ -7,6 +7,7 @@ import { EndpointsFile } from './endpoints-file';
 import type { DamageFinding, IntegrityReport } from './integrity';
 import type { Interner } from './capture-index';
 import { inspectLog, type CleanEnd, type LogInspection } from './log-inspect';
+import type { SegmentCheckOptions } from './segment-check-threads';
 
 /** `store.json`: marks a data folder as created (format 2): a missing endpoints.json is then damage, not a first start. */
 export const STORE_MARKER = 'store.json';
@@ -79,7 +80,7 @@ async function captureFolders(dir: string, configured: Set<string>): Promise<{ f
  * was ever used, intact, matching its checksum), every capture folder against the configs, and
  * every endpoint's log (log-inspect.ts). `store` names the folder in the report.
  */
-export async function inspectStore(dir: string, store: string, options: { upgraded?: boolean; intern?: Interner } = {}): Promise<StoreInspection> {
+export async function inspectStore(dir: string, store: string, options: { upgraded?: boolean; intern?: Interner; checkThreads?: SegmentCheckOptions } = {}): Promise<StoreInspection> {
   const findings: DamageFinding[] = [];
   const marker = await exists(join(dir, STORE_MARKER));
   let endpoints: Endpoint[] | null = null;
@@ -112,7 +113,7 @@ export async function inspectStore(dir: string, store: string, options: { upgrad
     return { report: { store, checked, findings, repaired: [], notes }, endpoints, logs, fresh, legacy, trash };
   }
   for (const id of new Set([...configured, ...folders])) {
-    const log = await inspectLog(join(dir, 'captures', id), `captures/${id}`, clean?.endpoints[id] ?? null, options.intern);
+    const log = await inspectLog(join(dir, 'captures', id), `captures/${id}`, clean?.endpoints[id] ?? null, options.intern, options.checkThreads);
     logs.set(id, log);
     findings.push(...log.findings);
     checked.captures += log.captures;
