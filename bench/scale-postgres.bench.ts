@@ -107,7 +107,7 @@ async function fill(pool: pg.Pool): Promise<{ schemaAt: number; fill: number; in
         if (i % 2 !== w) continue;
         const at = performance.now();
         await client.query(def);
-        if (name === 'captures_q_text_idx') trigram = performance.now() - at;
+        if (name === 'captures_q_words_idx') trigram = performance.now() - at;
       }
     } finally {
       client.release();
@@ -122,7 +122,7 @@ async function fill(pool: pg.Pool): Promise<{ schemaAt: number; fill: number; in
 async function sizes(pool: pg.Pool): Promise<void> {
   const { rows } = await pool.query<{ heap: string; indexes: string; trgm: string; avg: number }>(
     `SELECT pg_size_pretty(pg_table_size('captures')) AS heap, pg_size_pretty(pg_indexes_size('captures')) AS indexes,
-            pg_size_pretty(coalesce(pg_relation_size(to_regclass('captures_q_text_idx')), 0)) AS trgm,
+            pg_size_pretty(coalesce(pg_relation_size(to_regclass('captures_q_words_idx')), 0)) AS trgm,
             (SELECT avg(octet_length(body))::integer FROM (SELECT body FROM captures LIMIT 10000) s) AS avg`);
   const r = rows[0];
   console.log(`sizes: table ${r?.heap}, indexes ${r?.indexes} (trigram ${r?.trgm}); average body ${r?.avg} bytes`);
