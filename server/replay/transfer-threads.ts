@@ -157,12 +157,13 @@ class InOrder implements AsyncIterable<EncodedCaptures> {
 }
 
 /**
- * Large imports parsed and encoded in worker threads, so the main thread (ingest, the API, the
- * stream) stays free and an import uses every core: each worker parses its part of the file (JSON
- * Lines are split at line boundaries; a HAR document goes to one worker), makes each capture's
- * preview, event type and search text, and — once the store has chosen ids — encodes the records;
- * the store writes them as one atomic batch (Store.importEncoded). The answer, the captures and
- * the bytes on disk are the same as the main thread's path gives (test/integration/transfer-threads.test.ts).
+ * Large imports and exports in worker threads, so the main thread (ingest, the API, the stream)
+ * stays free and a transfer uses every core. An import: each worker parses its pieces of the file
+ * (JSON Lines are split at line boundaries; a HAR document goes to one worker), makes each
+ * capture's preview, event type and search text, and — once the store has chosen ids — encodes
+ * the records; the store writes them as one atomic batch (Store.importEncoded). An export: the
+ * workers read, check and format its pages (exportText). The answers, the captures, the bytes on
+ * disk and the export bytes are the main thread's (test/integration/transfer-threads.test.ts).
  */
 export class TransferThreads {
   private readonly threads: number;
