@@ -4,7 +4,7 @@
 // bytes held per upload — for the receive path alone (new vs old way) and for the whole ingest.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
+import { post } from './support/post';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -39,19 +39,6 @@ async function peakDuring<T>(pid: number, work: () => Promise<T>): Promise<{ res
   clearInterval(sampler);
   peak = Math.max(peak, (await rssOf(pid)).hwm);
   return { result, peak, base };
-}
-
-/** One POST of `body` from `localAddress`; resolves with the status (0 when the connection failed). */
-function post(url: string, body: Buffer, localAddress: string): Promise<number> {
-  return new Promise((resolve) => {
-    const headers = { 'content-type': 'application/octet-stream', 'content-length': body.length };
-    const req = request(url, { method: 'POST', localAddress, agent: false, headers }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', () => resolve(0));
-    req.end(body);
-  });
 }
 
 /** The flood (bench/targets/flood.ts) from a niced process: a remote attacker's CPU is not the server's. */

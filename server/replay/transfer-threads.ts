@@ -265,12 +265,13 @@ export class TransferThreads {
     const size = Math.min(MAX_PIECE_BYTES, Math.max(MIN_PIECE_BYTES, Math.ceil(bytes.length / (this.threads * PIECES_PER_THREAD))));
     const cuts = format === 'har' ? [{ start: 0, end: bytes.length, firstLine: 0 }] : linePieces(bytes, size);
     const workers = Array.from({ length: Math.min(this.threads, cuts.length) }, () => this.idle.pop() ?? new TransferWorker());
-    const mine = (w: number) => cuts.map((cut, index) => ({ ...cut, index })).filter(({ index }) => index % workers.length === w);
+    // Piece i goes to worker i mod n: each worker's pieces, in file order.
+    const assigned = workers.map((_, w) => cuts.map((cut, index) => ({ ...cut, index })).filter(({ index }) => index % workers.length === w));
     let encoding: Promise<unknown> = Promise.resolve();
     try {
       const parsed = await settled(workers.map((worker, w) => {
         // A copy of just each piece, moved to the worker (a view would send the whole buffer along).
-        const pieces: ImportPiece[] = mine(w).map(({ index, start, end, firstLine }) => ({ index, bytes: new Uint8Array(bytes.subarray(start, end)), firstLine }));
+        const pieces: ImportPiece[] = (assigned[w] ?? []).map(({ index, start, end, firstLine }) => ({ index, bytes: new Uint8Array(bytes.subarray(start, end)), firstLine }));
         return worker.ask({ kind: 'parse', pieces, format, endpointId }, pieces.map((piece) => piece.bytes.buffer as ArrayBuffer));
       }));
       // The first bad entry in the file decides the answer, as parsing it whole would.
@@ -280,7 +281,7 @@ export class TransferThreads {
       const perPiece: (string | null)[][] = new Array<(string | null)[]>(cuts.length);
       for (const [w, reply] of parsed.entries()) {
         if (reply.kind !== 'parsed') throw new Error('an import worker answered out of turn');
-        for (const [k, { index }] of mine(w).entries()) perPiece[index] = reply.deliveryIds[k] ?? [];
+        for (const [k, { index }] of (assigned[w] ?? []).entries()) perPiece[index] = reply.deliveryIds[k] ?? [];
       }
       const encode = (ids: string[], duplicateOf: (string | null)[]): AsyncIterable<EncodedCaptures> => {
         const starts: number[] = [];
@@ -291,7 +292,7 @@ export class TransferThreads {
         }
         const inOrder = new InOrder(cuts.length);
         encoding = settled(workers.map((worker, w) => {
-          const pieces = mine(w).map(({ index }) => {
+          const pieces = (assigned[w] ?? []).map(({ index }) => {
             const from = starts[index] as number;
             const to = from + (perPiece[index] as (string | null)[]).length;
             return { index, ids: ids.slice(from, to), duplicateOf: duplicateOf.slice(from, to) };

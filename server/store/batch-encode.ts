@@ -3,6 +3,7 @@ import { checksumHex, checksumOf } from './checksum';
 import { summaryOf } from './capture-record';
 import { captureSearchPieces } from './query-scan';
 import { bodyHeaderPrefix, metaPrefix, sealSuffix } from './record-format';
+import { searchRecordMaxBytes, writeSearchRecord } from './search-sidecar';
 import type { StoredCapture } from './store';
 
 /**
@@ -98,12 +99,6 @@ class Arena {
     return this.at - start;
   }
 
-  u32(value: number, at: number = this.at): void {
-    if (at === this.at) this.ensure(4);
-    this.buffer.writeUInt32LE(value, at);
-    if (at === this.at) this.at += 4;
-  }
-
   done(): Buffer {
     return this.buffer.subarray(0, this.at);
   }
@@ -147,18 +142,9 @@ export class CaptureEncoder {
     records.bytes(capture.body);
     records.latin1('\n');
     this.lengths.push(metaLine - 1, records.at - start);
-    // The search record (encodeSearchRecord's layout): u32 length of the rest, u8 id length, id,
-    // u32 headers length, headers JSON, search text.
-    const recordAt = search.at;
-    search.u32(0);
-    search.ensure(1);
-    search.buffer[search.at++] = capture.id.length;
-    search.latin1(capture.id);
-    const headersLengthAt = search.at;
-    search.u32(0);
-    search.u32(search.text(headersJson), headersLengthAt);
-    for (const piece of captureSearchPieces(capture)) search.text(piece);
-    search.u32(search.at - recordAt - 4, recordAt);
+    const text = captureSearchPieces(capture);
+    search.ensure(searchRecordMaxBytes(capture.id, headersJson, text));
+    search.at = writeSearchRecord(search.buffer, search.at, capture.id, headersJson, text);
   }
 
   /** What was added since the last part (EncodedPart when made with `json`). */

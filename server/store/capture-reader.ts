@@ -61,31 +61,40 @@ export async function readCapture(place: LogPlace, entry: Entry, replays: Replay
 const scratchBuffers: Buffer[] = [];
 
 /**
+ * Each run of consecutive entries lying in one segment, with its bytes (one read per run; a run
+ * whose segment went away is skipped): `bytesOf(entry)` is that entry's records, possibly cut
+ * short. With `scratch` the bytes are in a reused buffer, valid only until the next run (the
+ * caller copies what it keeps); without, each run gets a buffer of its own.
+ */
+export async function* segmentRuns<T extends EntryPlace>(place: LogPlace, entries: T[], scratch: boolean): AsyncGenerator<{ run: T[]; bytesOf: (entry: T) => Buffer }> {
+  for (const run of runsBySegment(entries)) {
+    const first = run[0] as T;
+    const last = run[run.length - 1] as T;
+    const handle = await openSegment(place, first.segment);
+    if (!handle) continue;
+    const length = last.offset + last.length - first.offset;
+    // A reused scratch buffer: large reads allocated afresh each time cost more in GC than in I/O.
+    const reused = scratch ? scratchBuffers.pop() : undefined;
+    const buffer = reused && reused.length >= length ? reused : Buffer.allocUnsafe(scratch ? Math.max(length, 1 << 20) : length);
+    try {
+      const { bytesRead } = await handle.read(buffer, 0, length, first.offset);
+      const span = buffer.subarray(0, bytesRead);
+      yield { run, bytesOf: (entry) => span.subarray(entry.offset - first.offset, entry.offset - first.offset + entry.length) };
+    } finally {
+      await handle.close();
+      if (scratch && scratchBuffers.length < 4 && buffer.length <= 64 << 20) scratchBuffers.push(buffer);
+    }
+  }
+}
+
+/**
  * Consecutive captures of one log, read a segment at a time (one read per run of captures in the
  * same segment) and checked like readCapture. Captures whose segment went away are left out.
  */
 export async function readCaptures(place: LogPlace, entries: Entry[], replaysOf: (id: string) => ReplayAttempt[]): Promise<StoredCapture[]> {
   const out: StoredCapture[] = [];
-  for (const run of runsBySegment(entries)) {
-    const first = run[0] as Entry;
-    const last = run[run.length - 1] as Entry;
-    const handle = await openSegment(place, first.segment);
-    if (!handle) continue;
-    const length = last.offset + last.length - first.offset;
-    // A reused scratch buffer: large reads allocated afresh each time cost more in GC than in I/O.
-    const scratch = scratchBuffers.pop();
-    const buffer = scratch && scratch.length >= length ? scratch : Buffer.allocUnsafe(Math.max(length, 1 << 20));
-    try {
-      const { bytesRead } = await handle.read(buffer, 0, length, first.offset);
-      const span = buffer.subarray(0, bytesRead);
-      for (const entry of run) {
-        const at = entry.offset - first.offset;
-        out.push(decodeCapture(place, entry, span.subarray(at, at + entry.length), replaysOf(entry.id)));
-      }
-    } finally {
-      await handle.close();
-      if (scratchBuffers.length < 4 && buffer.length <= 64 << 20) scratchBuffers.push(buffer);
-    }
+  for await (const { run, bytesOf } of segmentRuns(place, entries, true)) {
+    for (const entry of run) out.push(decodeCapture(place, entry, bytesOf(entry), replaysOf(entry.id)));
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { checkedCapture, openSegment, runsBySegment, type EntryPlace, type LogPlace } from './capture-reader';
+import { checkedCapture, segmentRuns, type EntryPlace, type LogPlace } from './capture-reader';
 import { parseMeta } from './record-format';
 
 /**
@@ -47,23 +47,12 @@ function rawMeta(entry: EntryPlace, meta: Buffer): { summary: string; headers: s
  */
 export async function readRawCaptures(place: LogPlace, entries: EntryPlace[]): Promise<RawCapture[]> {
   const out: RawCapture[] = [];
-  for (const run of runsBySegment(entries)) {
-    const first = run[0] as EntryPlace;
-    const last = run[run.length - 1] as EntryPlace;
-    const handle = await openSegment(place, first.segment);
-    if (!handle) continue;
-    try {
-      const buffer = Buffer.allocUnsafe(last.offset + last.length - first.offset);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, first.offset);
-      for (const entry of run) {
-        const at = entry.offset - first.offset;
-        const { meta, body, damaged } = checkedCapture(place, entry, buffer.subarray(at, Math.min(bytesRead, at + entry.length)));
-        const json = rawMeta(entry, meta);
-        if (!json) throw damaged('its metadata record names another capture');
-        out.push({ id: entry.id, ...json, body });
-      }
-    } finally {
-      await handle.close();
+  for await (const { run, bytesOf } of segmentRuns(place, entries, false)) {
+    for (const entry of run) {
+      const { meta, body, damaged } = checkedCapture(place, entry, bytesOf(entry));
+      const json = rawMeta(entry, meta);
+      if (!json) throw damaged('its metadata record names another capture');
+      out.push({ id: entry.id, ...json, body });
     }
   }
   return out;

@@ -14,19 +14,34 @@ export function sidecarName(segment: number): string {
   return `${String(segment).padStart(8, '0')}.search`;
 }
 
-/** One record, encoded straight into its buffer (no intermediate buffer per part: imports write thousands at once). */
+/** One record, encoded straight into its buffer (no intermediate buffer per part). */
 export function encodeSearchRecord(id: string, headers: HeaderPairs, text: string): Buffer {
   const headersJson = JSON.stringify(headers);
-  const headersLength = Buffer.byteLength(headersJson);
-  const textLength = Buffer.byteLength(text);
-  const record = Buffer.allocUnsafe(4 + 1 + id.length + 4 + headersLength + textLength);
-  let at = record.writeUInt32LE(record.length - 4, 0);
-  at = record.writeUInt8(id.length, at);
-  at += record.write(id, at, 'latin1');
-  at = record.writeUInt32LE(headersLength, at);
-  at += record.write(headersJson, at, 'utf8');
-  record.write(text, at, 'utf8');
+  const record = Buffer.allocUnsafe(4 + 1 + id.length + 4 + Buffer.byteLength(headersJson) + Buffer.byteLength(text));
+  writeSearchRecord(record, 0, id, headersJson, [text]);
   return record;
+}
+
+/** Bytes a record of these parts takes at most (UTF-8 takes up to 3 bytes per UTF-16 unit). */
+export function searchRecordMaxBytes(id: string, headersJson: string, text: string[]): number {
+  return 4 + 1 + id.length + 4 + 3 * (headersJson.length + text.reduce((sum, piece) => sum + piece.length, 0));
+}
+
+/**
+ * Writes one record at `at` (room for it is the caller's: searchRecordMaxBytes), the search text
+ * given in pieces written one after another; where it ends. The layout: u32 LE length of the rest,
+ * u8 id length, id, u32 LE headers length, headers JSON, search text (UTF-8).
+ */
+export function writeSearchRecord(buffer: Buffer, at: number, id: string, headersJson: string, text: string[]): number {
+  const start = at;
+  at = buffer.writeUInt8(id.length, at + 4);
+  at += buffer.write(id, at, 'latin1');
+  const headersAt = at + 4;
+  at = headersAt + buffer.write(headersJson, headersAt, 'utf8');
+  buffer.writeUInt32LE(at - headersAt, headersAt - 4);
+  for (const piece of text) at += buffer.write(piece, at, 'utf8');
+  buffer.writeUInt32LE(at - start - 4, start);
+  return at;
 }
 
 /** One record's place in a sidecar buffer. */

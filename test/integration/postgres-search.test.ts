@@ -211,14 +211,18 @@ describe.skipIf(missing)(`PostgreSQL search${missing ? ` — skipped: ${missing}
       }
       const validNames = async (store: PostgresStore) => (await store.db.pool.query<{ name: string }>(
         "SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'captures'::regclass AND i.indisvalid AND c.relname LIKE 'captures_q_%' ORDER BY 1")).rows.map((r) => r.name);
+      /** Opens the store again once its index builds are done: the store, and what it logged. */
+      const reopened = async () => {
+        const captured = capturingLogger('info');
+        const opened = await PostgresStore.open({ connectionString: url, max: 3, logger: captured.logger });
+        await opened.searchIndexes.built;
+        return { opened, log: captured.records().map((r) => String(r.msg)).join('\n') };
+      };
       await inDb.query('CREATE EXTENSION pg_trgm'); // what the warning asks a superuser to do
       await inDb.query('DROP INDEX captures_q_method_idx'); // as if left unbuilt by an upgrade
-      const second = capturingLogger('info');
-      const again = await PostgresStore.open({ connectionString: url, max: 3, logger: second.logger });
+      const { opened: again, log } = await reopened();
       try {
         expect(await again.searchIndexes.trigram).toBe(true);
-        await again.searchIndexes.built;
-        const log = second.records().map((r) => String(r.msg)).join('\n');
         // btree_gin cannot be created either: words get an index of their own, with the fix named.
         expect(log).toMatch(/WARNING: the btree_gin extension cannot be created \(permission denied[^)]*\); words are searched with an index of their own, .* CREATE EXTENSION btree_gin/);
         for (const name of ['captures_q_method_idx', 'captures_q_text_idx']) {
@@ -230,13 +234,11 @@ describe.skipIf(missing)(`PostgreSQL search${missing ? ` — skipped: ${missing}
         await again.close();
       }
       await inDb.query('CREATE EXTENSION btree_gin'); // the second fix: the next start builds the index of words and event types
-      const third = capturingLogger('info');
-      const upgraded = await PostgresStore.open({ connectionString: url, max: 3, logger: third.logger });
+      const third = await reopened();
+      const upgraded = third.opened;
       try {
         expect(await upgraded.searchIndexes.trigram).toBe(true);
-        await upgraded.searchIndexes.built;
-        const log = third.records().map((r) => String(r.msg)).join('\n');
-        expect(log).toMatch(/building search index captures_q_words_idx \(appends go on meanwhile[\s\S]*search index captures_q_words_idx built in[\s\S]*search index captures_q_text_idx dropped/);
+        expect(third.log).toMatch(/building search index captures_q_words_idx \(appends go on meanwhile[\s\S]*search index captures_q_words_idx built in[\s\S]*search index captures_q_text_idx dropped/);
         expect(await validNames(upgraded)).toEqual(SEARCH_INDEXES.map((index) => index.name).sort());
         expect(await search(upgraded, 'plain', 'quokka')).toHaveLength(1);
       } finally {
